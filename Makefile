@@ -1,0 +1,46 @@
+# Two commands on a fresh machine (see README):
+#   make demo   the main job: a simulated class built, released, graded, exported
+#   make test   the test suite (installs what it needs, the browser included)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader shells out to `alembic`: the venv's scripts must be on PATH
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: demo test install browser build check-generated bench clean
+
+demo: $(STAMP)
+	$(BIN)/python -m autograder demo --students 40 --out demo-output
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+# Debian's Chromium for the real-browser test (Playwright drives it; no browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# bank (exercises/bank/*.yaml) -> exercises/source notebooks
+build: $(STAMP)
+	$(BIN)/python -m autograder build
+
+check-generated: $(STAMP)
+	$(BIN)/python -m autograder build --check
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_grade.py
+
+clean:
+	rm -rf demo-output bench-output test-artifacts .pytest_cache
