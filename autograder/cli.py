@@ -54,6 +54,62 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bank(args: argparse.Namespace) -> int:
+    from .bank import load_bank
+    from .schema import SchemaError
+
+    try:
+        chapters = load_bank(args.bank)
+    except SchemaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    items = [q.to_dict() for ch in chapters for q in ch.questions]
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    for ch in chapters:
+        counts = {}
+        for q in ch.questions:
+            counts[q.type] = counts.get(q.type, 0) + 1
+        detail = ", ".join(f"{t} {n}" for t, n in counts.items())
+        print(f"{ch.assignment:16} 第{ch.number}章 {ch.title}: {len(ch.questions)} questions ({detail}), "
+              f"{ch.points:g} points")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import check_all, write_all
+    from .schema import SchemaError
+
+    try:
+        if args.check:
+            problems = check_all(args.bank, args.source)
+            for p in problems:
+                print(p, file=sys.stderr)
+            if not problems:
+                print("exercises/source is up to date with the bank")
+            return 1 if problems else 0
+        for path in write_all(args.bank, args.source):
+            print(f"wrote {path}")
+    except SchemaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    _ensure_venv_on_path()
+    from .grading import grade_course
+
+    try:
+        report = grade_course(args.course, args.assignments or None, progress=not args.quiet)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 1 if report.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m autograder",
                                 description="客服礼仪课程与自动评分工具 / call-center etiquette courseware kit")
@@ -69,6 +125,23 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("scenarios", help="list the scenario catalogue")
     s.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     s.set_defaults(func=_cmd_scenarios)
+
+    b = sub.add_parser("bank", help="list the question bank (run from the project root)")
+    b.add_argument("--json", action="store_true", help="print every question as JSON")
+    b.add_argument("--bank", default=None, metavar="DIR", help="bank directory (default exercises/bank)")
+    b.set_defaults(func=_cmd_bank)
+
+    bd = sub.add_parser("build", help="generate exercises/source notebooks from the bank")
+    bd.add_argument("--check", action="store_true", help="fail if the committed notebooks differ from the bank")
+    bd.add_argument("--bank", default=None, metavar="DIR", help="bank directory (default exercises/bank)")
+    bd.add_argument("--source", default="exercises/source", metavar="DIR", help="output directory")
+    bd.set_defaults(func=_cmd_build)
+
+    g = sub.add_parser("grade", help="kernel-free autograde of DIR/submitted into DIR's gradebook and autograded/")
+    g.add_argument("--course", required=True, metavar="DIR", help="nbgrader course directory")
+    g.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignments to grade (default: all released)")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.set_defaults(func=_cmd_grade)
     return p
 
 

@@ -1,0 +1,219 @@
+"""Reading answers from answer-cell source text, never by running it.
+
+An answer cell holds one assignment of a string literal, e.g. ``第1题 = "C"``.
+Students type on phones, in Chinese input methods, without programming
+experience, so reading is tolerant:
+
+* ``第1题 = “C”`` (Chinese quotes), ``第1题 ＝ "C"`` (full-width =), a missing
+  closing quote on a one-line answer;
+* for choices: full-width or lower-case letters, spaces, ``C.`` / ``（C）``,
+  ``A,B,D`` / ``A、B、D`` / ``ABD`` / ``["A","B","D"]`` / sets, duplicates.
+
+What cannot be read yields a ``Read``/``Choice`` with an ``error`` saying
+exactly what to fix.  Nothing here evaluates student code: ``ast`` parses it
+and ``ast.literal_eval`` accepts literals only.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Read", "Choice", "read_assignment", "find_answer", "parse_choice", "parse_text"]
+
+_CN_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+_QUOTE_CHARS = "\"'“”‘’「」『』"
+_MAX_SOURCE = 200_000  # a cell larger than this is not an answer; refuse before parsing
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """The value assigned to an answer variable in a cell, or why it cannot be read."""
+
+    found: bool  # the cell assigns (or visibly tries to assign) the variable
+    value: object = None  # str, or list/tuple/set of str
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The letters chosen, or why the answer cannot be read."""
+
+    letters: frozenset[str] = frozenset()
+    error: str | None = None
+    empty: bool = False  # nothing was entered (the released cell untouched)
+
+    @property
+    def text(self) -> str:
+        return "".join(sorted(self.letters))
+
+
+def _same_name(a: str, b: str) -> bool:
+    # Python NFKC-normalises identifiers: 第１题 is 第1题.
+    return unicodedata.normalize("NFKC", a) == unicodedata.normalize("NFKC", b)
+
+
+def _literal(node: ast.AST) -> tuple[bool, object]:
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def _assigned_values(tree: ast.Module, var: str) -> list[ast.AST]:
+    values: list[ast.AST] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            if any(isinstance(t, ast.Name) and _same_name(t.id, var) for t in stmt.targets):
+                values.append(stmt.value)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            if isinstance(stmt.target, ast.Name) and _same_name(stmt.target.id, var):
+                values.append(stmt.value)
+    return values
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+
+
+def _line_pattern(var: str) -> re.Pattern:
+    name = re.escape(unicodedata.normalize("NFKC", var))
+    return re.compile(rf"^[ \t]*{name}[ \t]*[=＝](?!=)[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def _strip_quotes(rhs: str) -> str | None:
+    """``"text"`` with any quote characters, or an unterminated ``"text``."""
+    if rhs and rhs[0] in _QUOTE_CHARS:
+        inner = rhs[1:]
+        if inner and inner[-1] in _QUOTE_CHARS:
+            inner = inner[:-1]
+        return inner
+    return None
+
+
+_CODE_MESSAGE = ("{var} 要直接写在引号里，例如 {var} = \"B\"；"
+                 "不要写成变量、函数调用或运算（评分时不会运行代码）。")
+
+
+def read_assignment(source: str, var: str) -> Read:
+    """The last top-level assignment to ``var`` in ``source``."""
+    if not isinstance(source, str):
+        source = "".join(source) if isinstance(source, list) else str(source)
+    if len(source) > _MAX_SOURCE:
+        return Read(var in source, error=f"{var} 所在的单元格内容太长（超过 {_MAX_SOURCE} 个字符），无法读取答案。")
+
+    for text in (source, source.translate(_CN_QUOTES)):
+        tree = _parse(text)
+        if tree is None:
+            continue
+        values = _assigned_values(tree, var)
+        if not values:
+            if text is source:
+                continue  # maybe only the fixed-quote version assigns it
+            return Read(False)
+        ok, value = _literal(values[-1])
+        if not ok:
+            return Read(True, error=_CODE_MESSAGE.format(var=var))
+        if not _answer_shaped(value):
+            return Read(True, error=f"{var} 的答案要写成引号里的文字，例如 {var} = \"B\"，现在是 {type(value).__name__}。")
+        return Read(True, value)
+
+    # The cell does not parse even with ASCII quotes: read the assignment line.
+    normalised = unicodedata.normalize("NFKC", source)
+    lines = _line_pattern(var).findall(normalised)
+    if not lines:
+        return Read(False)
+    rhs = lines[-1]
+    ok, value = _literal_from_text(rhs.translate(_CN_QUOTES))
+    if ok and _answer_shaped(value):
+        return Read(True, value)
+    inner = _strip_quotes(rhs)
+    if inner is not None and inner.strip():
+        return Read(True, inner)
+    return Read(True, error=f"{var} 这一行读不出答案：请写成 {var} = \"你的答案\"，注意引号要成对。")
+
+
+def _literal_from_text(text: str) -> tuple[bool, object]:
+    tree = _parse(text)
+    if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False, None
+    return _literal(tree.body[0].value)
+
+
+def _answer_shaped(value: object) -> bool:
+    if isinstance(value, str):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(isinstance(v, str) for v in value)
+    return False
+
+
+def find_answer(sources: list[str], var: str) -> Read:
+    """Read ``var`` as the kernel would have it after running ``sources`` in order.
+
+    The last cell that assigns it wins; a later cell that tries to assign it but
+    cannot be read hides earlier answers (the student's latest intent).
+    """
+    for source in reversed(sources):
+        read = read_assignment(source, var)
+        if read.found:
+            return read
+    return Read(False, error=f"找不到 {var} 的答案：作答单元格可能被删除了，请保留 {var} = \"…\" 这一行。")
+
+
+# --------------------------------------------------------------------------- choices
+
+_LETTERS = re.compile(r"[A-Z]")
+_ALLOWED_NOISE = re.compile(r"[\s,.;:|/()\[\]{}<>\"'·•和与及或、，。；：（）【】“”‘’!?！？_\-+]")
+_PREFIX = re.compile(r"^(答案|答|选项|选择|选|我选|应选|正确答案)(是|为)?[:：]?")
+
+
+def _fold_choice_text(value: object) -> str:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        value = ",".join(str(v) for v in value)
+    text = unicodedata.normalize("NFKC", str(value)).upper()
+    return _PREFIX.sub("", text.strip())
+
+
+def parse_choice(value: object, kind: str, options: str) -> Choice:
+    """Letters chosen in ``value`` for a ``single`` or ``multiple`` question.
+
+    ``options`` is the option letters in order, e.g. ``"ABCD"``.
+    """
+    if kind not in ("single", "multiple"):
+        raise ValueError(f"kind must be 'single' or 'multiple', got {kind!r}")
+    first, last = options[0], options[-1]
+    if value is None:
+        return Choice(error="还没有作答。", empty=True)
+    text = _fold_choice_text(value)
+    leftover = _ALLOWED_NOISE.sub("", _LETTERS.sub("", text))
+    letters = _LETTERS.findall(text)
+    if not letters and not leftover:
+        return Choice(error="还没有作答：请在引号里填写选项字母。", empty=True)
+    if leftover:
+        return Choice(error=f"答案里有读不懂的内容「{_short(leftover)}」：只填写选项字母，"
+                            f"例如 \"{first}\"{'' if kind == 'single' else ' 或 ' + chr(34) + first + options[1] + chr(34)}。")
+    chosen = frozenset(letters)
+    bad = sorted(chosen - set(options))
+    if bad:
+        return Choice(error=f"「{''.join(bad)}」不是本题的选项：本题选项为 {first}–{last}。")
+    if kind == "single" and len(chosen) > 1:
+        return Choice(error=f"单选题只能填写一个字母，你填了「{''.join(sorted(chosen))}」。")
+    return Choice(chosen)
+
+
+def parse_text(value: object) -> tuple[str | None, str | None]:
+    """A rewrite answer as text, or (None, why not)."""
+    if value is None:
+        return None, "还没有作答。"
+    if isinstance(value, str):
+        return value, None
+    return None, "改写题的答案要写成一句话放在引号里，例如 第13题 = \"您好，……\"。"
+
+
+def _short(text: str, limit: int = 12) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,257 @@
+"""The question bank: one YAML file per chapter under ``exercises/bank/``.
+
+This module is the instructor's side: it reads the answer key.  Nothing the
+students install or receive imports it at grading time; the key reaches the
+notebooks only inside hidden tests (see ``build``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .schema import SchemaError, Where, load_yaml
+from .scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, POLICIES
+
+__all__ = ["Question", "Chapter", "load_bank", "find_bank", "DEFAULT_BANK", "TYPES"]
+
+DEFAULT_BANK = Path("exercises") / "bank"
+TYPES = {"single": "s", "multiple": "m", "rewrite": "r", "short": "a"}
+TYPE_ORDER = ("single", "multiple", "rewrite", "short")
+_ID = re.compile(r"^ch(\d+)_([smra])(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    type: str  # single | multiple | rewrite | short
+    points: float
+    chapter: int
+    chapter_title: str
+    assignment: str
+    notebook: str
+    number: int  # 第N题 within its notebook
+    text: str  # the stem, situation or prompt
+    options: dict[str, str] = field(default_factory=dict)
+    key: tuple[str, ...] = ()
+    policy: str | None = None
+    partial: float | None = None
+    explanation: str = ""
+    scenario: str | None = None
+    bad: str | None = None
+    model_answer: str | None = None
+    rubric: tuple[str, ...] = ()
+    basis: str = ""
+
+    @property
+    def var(self) -> str:
+        return f"第{self.number}题"
+
+    @property
+    def answer_cell(self) -> str:
+        return f"{self.id}_answer"
+
+    @property
+    def grade_cell(self) -> str:
+        # a short answer is graded by hand in its own (markdown) answer cell
+        return self.answer_cell if self.type == "short" else f"{self.id}_test"
+
+    @property
+    def letters(self) -> str:
+        return "".join(self.options)
+
+    def spec(self) -> dict:
+        """What the hidden test needs (and the instructor's feedback may reveal)."""
+        spec: dict = {"qid": self.id, "type": self.type, "var": self.var, "points": self.points}
+        if self.type in ("single", "multiple"):
+            spec.update(options=self.letters, key="".join(self.key))
+            if self.type == "multiple":
+                spec["policy"] = self.policy
+                if self.policy == "subset_fixed":
+                    spec["partial"] = self.partial
+        elif self.type == "rewrite":
+            spec.update(scenario=self.scenario, bad=self.bad, model=self.model_answer)
+        spec["explanation"] = self.explanation
+        return spec
+
+    def to_dict(self) -> dict:
+        d = {
+            "id": self.id, "chapter": self.chapter, "chapter_title": self.chapter_title,
+            "type": self.type, "points": self.points, "number": self.number, "var": self.var,
+            "text": self.text,
+            "options": dict(self.options) if self.options else None,
+            "key": list(self.key) if self.key else None,
+            "policy": self.policy,
+            "scenario": self.scenario,
+            "assignment": self.assignment, "notebook": self.notebook,
+            "answer_cell": self.answer_cell, "grade_cell": self.grade_cell,
+        }
+        if self.type == "multiple" and self.policy == "subset_fixed":
+            d["partial"] = self.partial
+        if self.type == "rewrite":
+            d.update(bad=self.bad, model_answer=self.model_answer)
+        if self.type == "short":
+            d["rubric"] = list(self.rubric)
+        d["explanation"] = self.explanation
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    number: int
+    title: str  # e.g. 电话礼仪
+    assignment: str
+    notebook: str
+    heading: str  # e.g. 第一章 电话礼仪 · 课后练习
+    intro: str
+    questions: tuple[Question, ...]
+    path: str
+
+    @property
+    def points(self) -> float:
+        return sum(q.points for q in self.questions)
+
+
+def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
+    qid = w.need(raw, "id", str)
+    w = w.at(qid)
+    qtype = w.need(raw, "type", str)
+    if qtype not in TYPES:
+        raise w.error(f"type must be one of {', '.join(TYPES)}, got {qtype!r}")
+    m = _ID.match(qid)
+    if not m or int(m.group(1)) != chapter["number"] or m.group(2) != TYPES[qtype]:
+        raise w.error(f"id must look like ch{chapter['number']}_{TYPES[qtype]}01 for a {qtype} question "
+                      f"of chapter {chapter['number']}")
+    points = w.need(raw, "points", (int, float))
+    if points <= 0:
+        raise w.error(f"points must be positive, got {points}")
+    common = {"id", "type", "points", "explanation", "basis"}
+    kw: dict = dict(
+        id=qid, type=qtype, points=float(points), chapter=chapter["number"], chapter_title=chapter["chapter"],
+        assignment=chapter["assignment"], notebook=chapter["assignment"], number=number,
+        explanation=w.need(raw, "explanation", str, optional=qtype == "short", default="").strip(),
+        basis=w.need(raw, "basis", str, optional=True, default=""),
+    )
+    if qtype in ("single", "multiple"):
+        w.only(raw, common | {"stem", "options", "key", "policy", "partial"})
+        kw["text"] = w.need(raw, "stem", str).strip()
+        options = w.need(raw, "options", dict)
+        letters = list(options)
+        if not 4 <= len(letters) <= 5 or letters != list("ABCDE"[: len(letters)]):
+            raise w.error(f"options must be 4 or 5, lettered A, B, C… in order; got {', '.join(map(str, letters))}")
+        for letter, text in options.items():
+            if not isinstance(text, str) or not text.strip():
+                raise w.error(f"option {letter} must be non-empty text")
+        if len({t.strip() for t in options.values()}) != len(options):
+            raise w.error("two options have the same text")
+        key = raw.get("key")
+        keys = [key] if isinstance(key, str) and qtype == "single" else key
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            raise w.error("key must be one letter (single) or a list of letters (multiple)")
+        if any(k not in options for k in keys):
+            raise w.error(f"key {''.join(keys)!r} is not among the options ({''.join(letters)})")
+        if len(set(keys)) != len(keys):
+            raise w.error("key lists a letter twice")
+        if qtype == "single" and len(keys) != 1:
+            raise w.error("a single-choice key is exactly one letter")
+        if qtype == "multiple" and not 2 <= len(keys) < len(letters):
+            raise w.error("a multiple-choice key has at least two letters and not all of them")
+        kw.update(options={k: v.strip() for k, v in options.items()}, key=tuple(sorted(keys)))
+        if qtype == "multiple":
+            policy = w.need(raw, "policy", str, optional=True, default=DEFAULT_POLICY)
+            if policy not in POLICIES:
+                raise w.error(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
+            kw["policy"] = policy
+            if policy == "subset_fixed":
+                partial = w.need(raw, "partial", (int, float), optional=True, default=DEFAULT_PARTIAL)
+                if not 0 < partial < 1:
+                    raise w.error(f"partial must be between 0 and 1, got {partial}")
+                kw["partial"] = float(partial)
+            elif "partial" in raw:
+                raise w.error("'partial' applies to policy subset_fixed only")
+        elif "policy" in raw:
+            raise w.error("a single-choice question has no scoring policy")
+    elif qtype == "rewrite":
+        w.only(raw, common | {"situation", "bad", "scenario", "model_answer"})
+        kw.update(text=w.need(raw, "situation", str).strip(), bad=w.need(raw, "bad", str).strip(),
+                  scenario=w.need(raw, "scenario", str), model_answer=w.need(raw, "model_answer", str).strip())
+    else:
+        w.only(raw, common | {"prompt", "rubric"})
+        kw.update(text=w.need(raw, "prompt", str).strip(), rubric=tuple(w.strings(raw, "rubric")))
+    return Question(**kw)
+
+
+def _chapter(path: Path) -> Chapter:
+    w = Where(_display(path))
+    raw = load_yaml(path)
+    w.only(raw, {"chapter", "number", "assignment", "title", "intro", "questions"})
+    chapter = {
+        "chapter": w.need(raw, "chapter", str),
+        "number": w.need(raw, "number", int),
+        "assignment": w.need(raw, "assignment", str),
+    }
+    if chapter["assignment"] != path.stem:
+        raise w.error(f"assignment {chapter['assignment']!r} must equal the file name {path.stem!r}")
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", chapter["assignment"]):
+        raise w.error("assignment names use ASCII letters, digits, _ and - only (they become folder names)")
+    raws = w.need(raw, "questions", list)
+    questions = tuple(_question(w, q, chapter, i + 1) for i, q in enumerate(raws))
+    order = [TYPE_ORDER.index(q.type) for q in questions]
+    if order != sorted(order):
+        raise w.error("questions must be ordered single, multiple, rewrite, short")
+    return Chapter(
+        number=chapter["number"], title=chapter["chapter"], assignment=chapter["assignment"],
+        notebook=chapter["assignment"], heading=w.need(raw, "title", str),
+        intro=w.need(raw, "intro", str, optional=True, default="").strip(), questions=questions, path=w.path,
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def find_bank(directory: str | Path | None = None) -> Path:
+    path = Path(directory) if directory else DEFAULT_BANK
+    if not path.is_dir():
+        hint = "" if directory else " (run from the project root, or pass --bank DIR)"
+        raise SchemaError(f"{path}: no question bank here{hint}")
+    return path
+
+
+def load_bank(directory: str | Path | None = None) -> list[Chapter]:
+    """Load and validate every chapter file, in chapter order."""
+    base = find_bank(directory)
+    chapters = [_chapter(p) for p in sorted(base.glob("*.yaml"))]
+    if not chapters:
+        raise SchemaError(f"{base}: no chapter files (*.yaml)")
+    seen: dict[str, str] = {}
+    numbers: dict[int, str] = {}
+    for ch in chapters:
+        if ch.number in numbers:
+            raise SchemaError(f"{ch.path}: chapter number {ch.number} is also used by {numbers[ch.number]}")
+        numbers[ch.number] = ch.path
+        for q in ch.questions:
+            if q.id in seen:
+                raise SchemaError(f"{ch.path}: {q.id}: id already used in {seen[q.id]}")
+            seen[q.id] = ch.path
+    _check_scenarios(chapters)
+    return sorted(chapters, key=lambda c: c.number)
+
+
+def _check_scenarios(chapters: list[Chapter]) -> None:
+    from .engine import get_scenario, UnknownScenario
+
+    for ch in chapters:
+        for q in ch.questions:
+            if q.type == "rewrite":
+                try:
+                    get_scenario(q.scenario)
+                except UnknownScenario as exc:
+                    raise SchemaError(f"{ch.path}: {q.id}: {exc}") from None
+
+
+def questions(chapters: list[Chapter]) -> list[Question]:
+    return [q for ch in chapters for q in ch.questions]

@@ -1,0 +1,195 @@
+"""Bank → nbgrader source notebooks (``python -m autograder build [--check]``).
+
+One assignment per chapter: ``exercises/source/<assignment>/<assignment>.ipynb``.
+Per question: a locked markdown cell with the question, a solution cell that
+holds one string-literal assignment (released as ``第N题 = ""``), and a locked
+autograder-test cell whose hidden test carries the key and the points.  A short
+answer is a manually graded markdown cell; its rubric sits in a mark-scheme
+region of the locked question cell, so graders see it in formgrader and
+students never do.  The output is deterministic, so ``--check`` can compare it
+byte for byte with the committed copy.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .bank import Chapter, Question, load_bank
+
+__all__ = ["build_notebook", "render", "write_all", "check_all", "SOURCE_DIR"]
+
+SOURCE_DIR = Path("exercises") / "source"
+NB_SCHEMA = 3
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+TYPE_NAME = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "short": "简答题"}
+HINT = {
+    "single": '在引号里填写一个字母，例如 "B"',
+    "multiple": '在引号里填写所有正确选项的字母（可多选），例如 "ABD"',
+    "rewrite": "在引号里写出改写后的完整一句话",
+}
+
+
+def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
+    nb = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": NB_SCHEMA,
+          "solution": solution, "task": False}
+    if grade:
+        nb["points"] = points
+    meta: dict = {"nbgrader": nb}
+    if locked:
+        meta.update(deletable=False, editable=False)
+    return meta
+
+
+def _cell_id(grade_id: str) -> str:
+    return grade_id.replace("_", "-")[:64]
+
+
+def _markdown(grade_id: str, source: str, **kw) -> dict:
+    return {"cell_type": "markdown", "id": _cell_id(grade_id), "metadata": _meta(grade_id, **kw), "source": source}
+
+
+def _code(grade_id: str, source: str, **kw) -> dict:
+    return {"cell_type": "code", "execution_count": None, "id": _cell_id(grade_id),
+            "metadata": _meta(grade_id, **kw), "outputs": [], "source": source}
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def _intro(ch: Chapter) -> str:
+    counts = {t: sum(1 for q in ch.questions if q.type == t) for t in TYPE_NAME}
+    summary = "、".join(f"{TYPE_NAME[t]} {n} 道" for t, n in counts.items() if n)
+    last_rewrite = next((q for q in reversed(ch.questions) if q.type == "rewrite"), None)
+    example_rewrite = last_rewrite.var if last_rewrite else "第14题"
+    return f"""# {ch.heading}
+
+{ch.intro}
+
+本练习共 {len(ch.questions)} 题（{summary}），满分 {_points(ch.points)} 分。
+
+## 怎么作答
+1. 每道题下面有一个**作答格**，里面已经写好了 `第1题 = ""` 这样的一行。把答案写在**两个英文引号中间**，不要删掉引号、等号和题号。
+   - 单选题：填一个字母，如 `第1题 = "B"`。
+   - 多选题：填所有正确选项的字母，如 `第9题 = "ACD"`。少选得部分分，错选不得分。
+   - 改写题：写出改写后的完整一句话，如 `{example_rewrite} = "您好，……"`。
+   - 简答题：双击答题框，直接用文字作答。
+2. 题目格和“自动评分”格是锁定的，不能修改，也不用管它们。
+
+## 怎么自查
+做完后，点菜单 **运行 → 运行全部单元格**（Run → Run All Cells），再看最后一格“提交前自查”的结果：
+选择题只检查答案格式能否读取（**不会**告诉你对错）；改写题会显示规则检查的意见，可以反复修改、再运行。
+
+## 怎么提交
+先保存（Ctrl+S），再按老师的要求提交：在 JupyterLab 的 Assignments（作业）页面点 **Submit**，或把本文件交给老师。
+"""
+
+
+def _question_md(q: Question) -> str:
+    head = f"### {q.var}（{TYPE_NAME[q.type]}，{_points(q.points)} 分）\n\n"
+    if q.type in ("single", "multiple"):
+        opts = "\n".join(f"- **{k}.** {v}" for k, v in q.options.items())
+        note = "（多选题：少选得部分分，错选不得分）\n\n" if q.type == "multiple" and q.policy == "subset_partial" else ""
+        if q.type == "multiple" and q.policy == "all_or_nothing":
+            note = "（多选题：全部选对才得分）\n\n"
+        elif q.type == "multiple" and q.policy == "subset_fixed":
+            note = f"（多选题：全对得满分，少选得 {_points(q.points * (q.partial or 0))} 分，错选不得分）\n\n"
+        elif q.type == "multiple" and q.policy == "net_correct":
+            note = "（多选题：选对一项加分，选错一项扣分，最低 0 分）\n\n"
+        return f"{head}{q.text}\n\n{note}{opts}\n"
+    if q.type == "rewrite":
+        from .engine import get_scenario
+
+        sc = get_scenario(q.scenario)
+        needs = "、".join(r.name for r in sc.requires if r.name)
+        return (f"{head}{q.text}\n\n> 原句：「{q.bad}」\n\n"
+                f"场景：**{sc.title}**。改写后的说法要包含：{needs}；称呼客户用“您”，不用禁语和口头语。\n")
+    rubric = "\n".join(f"- {r}" for r in q.rubric)
+    return (f"{head}{q.text}\n\n请在下面的答题框里作答（双击答题框即可编辑）。\n\n"
+            f"### BEGIN MARK SCHEME\n**评分要点（仅教师可见，发布时自动删除）**\n\n{rubric}\n### END MARK SCHEME\n")
+
+
+def _spec_literal(spec: dict) -> str:
+    return json.dumps(spec, ensure_ascii=False)
+
+
+def build_notebook(ch: Chapter) -> dict:
+    cells = [_markdown(f"{ch.assignment}_intro", _intro(ch), locked=True)]
+    for q in ch.questions:
+        cells.append(_markdown(f"{q.id}_question", _question_md(q), locked=True))
+        if q.type == "short":
+            key_points = "参考要点（发布时替换为空白答题框）：\n\n" + "\n".join(f"- {r}" for r in q.rubric)
+            cells.append(_markdown(q.answer_cell, f"### BEGIN SOLUTION\n{key_points}\n### END SOLUTION",
+                                   grade=True, solution=True, points=q.points))
+            continue
+        solution = q.model_answer if q.type == "rewrite" else "".join(q.key)
+        cells.append(_code(q.answer_cell,
+                           f"# {HINT[q.type]}\n{q.var} = \"\"\n### BEGIN SOLUTION\n{q.var} = {json.dumps(solution, ensure_ascii=False)}\n### END SOLUTION",
+                           solution=True))
+        cells.append(_code(q.grade_cell,
+                           f"# {q.var}的自动评分格（老师评分时使用，不用修改，运行它也不会显示内容）\n"
+                           "### BEGIN HIDDEN TESTS\n"
+                           "from autograder.autotest import run_test\n"
+                           f"run_test({_spec_literal(q.spec())})\n"
+                           "### END HIDDEN TESTS",
+                           grade=True, locked=True, points=q.points))
+    cells.append(_markdown(f"{ch.assignment}_selfcheck_intro",
+                           "## 提交前自查\n\n先点 **运行 → 运行全部单元格**，再看下面的结果。"
+                           "它只检查能否读取你的答案，不会告诉你选择题的对错；改写题会列出规则检查的意见。", locked=True))
+    public = {q.var: _public(q) for q in ch.questions if q.type != "short"}
+    cells.append(_code(f"{ch.assignment}_selfcheck",
+                       "from autograder.selfcheck import self_check\n"
+                       f"self_check({json.dumps(public, ensure_ascii=False)})", locked=True))
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": KERNELSPEC,
+            "language_info": {"name": "python"},
+            "title": ch.heading,
+            "autograder": {"chapter": ch.number, "chapter_title": ch.title},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def _public(q: Question) -> dict:
+    """What the student-side self-check may know: no key, no model answer."""
+    if q.type == "rewrite":
+        return {"type": "rewrite", "scenario": q.scenario, "bad": q.bad}
+    return {"type": q.type, "options": q.letters}
+
+
+def render(ch: Chapter) -> str:
+    return json.dumps(build_notebook(ch), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _target(ch: Chapter, source_dir: Path) -> Path:
+    return source_dir / ch.assignment / f"{ch.notebook}.ipynb"
+
+
+def write_all(bank_dir: str | Path | None = None, source_dir: str | Path = SOURCE_DIR) -> list[Path]:
+    source_dir = Path(source_dir)
+    written = []
+    for ch in load_bank(bank_dir):
+        path = _target(ch, source_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = render(ch)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def check_all(bank_dir: str | Path | None = None, source_dir: str | Path = SOURCE_DIR) -> list[str]:
+    """Problems that make the committed notebooks differ from the bank (empty: up to date)."""
+    source_dir = Path(source_dir)
+    problems = []
+    chapters = load_bank(bank_dir)
+    expected = {_target(ch, source_dir): render(ch) for ch in chapters}
+    for path, text in expected.items():
+        if not path.exists():
+            problems.append(f"{path}: missing (run `python -m autograder build`)")
+        elif path.read_text(encoding="utf-8") != text:
+            problems.append(f"{path}: out of date with the bank (run `python -m autograder build`)")
+    return problems

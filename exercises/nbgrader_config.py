@@ -1,0 +1,64 @@
+# nbgrader configuration of the 客服礼仪 course.
+#
+# Copy the whole exercises/ folder to start a course of your own: nothing in
+# here is an absolute path.  Run nbgrader from inside the folder
+# (`cd exercises && nbgrader generate_assignment ch1_telephone`), or use
+# `python -m autograder grade --course exercises`.
+import os
+import sys
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "kefu-etiquette"
+c.CourseDirectory.root = here
+
+# nbgrader shells out to `alembic`; find it next to this Python even when the
+# virtual environment is not activated.
+_bin = os.path.dirname(sys.executable)
+if _bin not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+
+# Answer cells keep the `第N题 = ""` line; the solution below it disappears.
+c.ClearSolutions.code_stub = {"python": ""}
+c.ClearSolutions.text_stub = "（请在这里作答：双击本格即可编辑，写完按 Shift+Enter。）"
+# Short-answer rubrics sit in the locked question cells (graders see them in
+# formgrader, release and feedback drop them).
+c.ClearMarkScheme.enforce_metadata = False
+
+# Kernel-free autograding: answers are read from the notebook as data and
+# scored by the bank's rules; no student code runs.  Set AUTOGRADER_EXECUTE=1
+# to grade with nbgrader's stock kernel execution instead (same scores on
+# honest submissions; needed only for code questions you add yourself).
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "autograder.preprocessors.DropEmptyMetadata",  # nbgrader 0.9.6 crashes on duplicated cells otherwise
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+if os.environ.get("AUTOGRADER_EXECUTE") != "1":
+    c.Autograde.autograde_preprocessors = [
+        "autograder.preprocessors.KernelFreeGrade",
+        "nbgrader.preprocessors.IgnorePattern",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor",
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+else:
+    c.ExecutePreprocessor.timeout = 30
+
+# Feedback never shows test code or rubrics.  Whether it shows each question's
+# key and explanation is up to you (off by default).
+c.GenerateFeedback.preprocessors = [
+    "autograder.preprocessors.FeedbackAnswers",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+c.FeedbackAnswers.show_key = False
