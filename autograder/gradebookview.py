@@ -1,0 +1,107 @@
+"""One open nbgrader Gradebook shared by every notebook of a grading run.
+
+nbgrader's preprocessors open a new Gradebook (engine, table check, session)
+for every notebook and commit after every cell; over a class that overhead
+dominates.  ``NotebookView`` answers the per-cell lookups they make from
+memory (source cells are the same for every student) and turns their
+per-cell ``commit()`` into a ``flush()``; the grader commits once per
+submission.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from nbgrader.api import Gradebook, MissingEntry
+
+__all__ = ["NotebookView", "SourceCache"]
+
+
+class _FlushOnCommit:
+    """A session whose ``commit`` only flushes (the caller commits later)."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self) -> None:
+        self._session.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+
+class SourceCache:
+    """Source and graded cells of each (notebook, assignment), loaded once."""
+
+    def __init__(self, gb: Gradebook):
+        self._gb = gb
+        self._source: dict[tuple[str, str], dict] = {}
+        self._graded: dict[tuple[str, str], dict] = {}
+
+    def _load(self, notebook: str, assignment: str) -> None:
+        # Plain snapshots, not ORM rows: rows expire at every commit and would
+        # be re-read from the database, attribute by attribute.
+        key = (notebook, assignment)
+        if key not in self._source:
+            nb = self._gb.find_notebook(notebook, assignment)
+            self._source[key] = {c.name: SimpleNamespace(
+                name=c.name, cell_type=c.cell_type, locked=c.locked, source=c.source, checksum=c.checksum)
+                for c in nb.source_cells}
+            self._graded[key] = {c.name: SimpleNamespace(name=c.name, max_score=c.max_score, cell_type=c.cell_type)
+                                 for c in nb.grade_cells}
+
+    def source_cell(self, name: str, notebook: str, assignment: str):
+        self._load(notebook, assignment)
+        try:
+            return self._source[(notebook, assignment)][name]
+        except KeyError:
+            raise MissingEntry() from None
+
+    def graded_cell(self, name: str, notebook: str, assignment: str):
+        self._load(notebook, assignment)
+        try:
+            return self._graded[(notebook, assignment)][name]
+        except KeyError:
+            raise MissingEntry() from None
+
+
+class NotebookView:
+    """The Gradebook as nbgrader's preprocessors see it for one submitted notebook."""
+
+    def __init__(self, gb: Gradebook, cache: SourceCache, notebook: str, assignment: str, student: str):
+        self._gb = gb
+        self._cache = cache
+        self.db = _FlushOnCommit(gb.db)
+        sub = gb.find_submission_notebook(notebook, assignment, student)
+        self._grades = {g.name: g for g in sub.grades}
+        self._comments = {c.name: c for c in sub.comments}
+
+    def find_source_cell(self, name, notebook, assignment):
+        return self._cache.source_cell(name, notebook, assignment)
+
+    def find_graded_cell(self, name, notebook, assignment):
+        return self._cache.graded_cell(name, notebook, assignment)
+
+    def find_grade(self, name, notebook, assignment, student):
+        try:
+            return self._grades[name]
+        except KeyError:
+            raise MissingEntry() from None
+
+    def find_comment(self, name, notebook, assignment, student):
+        try:
+            return self._comments[name]
+        except KeyError:
+            raise MissingEntry() from None
+
+    def comment(self, name: str):
+        """The comment row of a cell of this submission, or None."""
+        return self._comments.get(name)
+
+    def __getattr__(self, name):
+        return getattr(self._gb, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass  # the grading run owns the connection

@@ -1,0 +1,11 @@
+"""nbgrader preprocessors of the kit (one class per module, like nbgrader's own)."""
+from .checkmetadata import CheckMetadata
+from .dropemptymetadata import DropEmptyMetadata
+from .feedbackanswers import FeedbackAnswers
+from .kernelfreegrade import KernelFreeGrade
+from .recordgrades import RecordGrades
+from .recordlatepenalties import RecordLatePenalties
+from .restorecells import RestoreCells
+
+__all__ = ["KernelFreeGrade", "CheckMetadata", "FeedbackAnswers", "DropEmptyMetadata", "RestoreCells", "RecordGrades",
+           "RecordLatePenalties"]

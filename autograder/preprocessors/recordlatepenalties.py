@@ -1,0 +1,31 @@
+"""RecordLatePenalties: nbgrader's ``AssignLatePenalties`` on the run's shared gradebook."""
+from __future__ import annotations
+
+from nbgrader.preprocessors import AssignLatePenalties
+
+from .sharedgradebook import shared_gradebook
+
+__all__ = ["RecordLatePenalties"]
+
+
+class RecordLatePenalties(AssignLatePenalties):
+    """Apply the configured late-submission plugin, as ``AssignLatePenalties`` does."""
+
+    def preprocess(self, nb, resources):
+        gb = shared_gradebook(resources)
+        if gb is None:
+            return super().preprocess(nb, resources)
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.student_id = resources["nbgrader"]["student"]
+        self.init_plugin()
+        assignment = gb.find_submission(self.assignment_id, self.student_id)
+        notebook = gb.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)
+        notebook.late_submission_penalty = None
+        if assignment.total_seconds_late > 0:
+            penalty = self.plugin_inst.late_submission_penalty(
+                self.student_id, notebook.score, assignment.total_seconds_late)
+            if penalty is not None:
+                notebook.late_submission_penalty = self._check_late_penalty(notebook, penalty)
+        gb.db.flush()
+        return nb, resources
