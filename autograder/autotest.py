@@ -114,9 +114,9 @@ def grade_question(spec: dict, sources: list[str], later: list[str] = ()) -> Out
         verdict = "correct" if result.passed else ("partial" if earned > 0 else "wrong")
         head = "改写通过" if result.passed else "改写未通过"
         lines = [f"{label}：{head}，得 {_fmt(earned)} 分（满分 {_fmt(points)} 分）。"]
-        marks = {"missing": "✗ 缺少", "forbidden": "✗ 违规", "warning": "△ 提醒"}
+        marks = {"missing": "✗ ", "forbidden": "✗ ", "warning": "△ 提醒："}
         for f in result.findings:
-            lines.append(f"  {marks.get(f.kind, f.kind)}：{f.message}")
+            lines.append(f"  {marks.get(f.kind, '')}{f.message}")
         return Outcome(qid, var, earned, points, verdict, "\n".join(lines), text,
                        tuple(f.rule for f in result.findings))
 

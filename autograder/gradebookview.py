@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Comment, Grade, Gradebook, MissingEntry
+from sqlalchemy.orm import joinedload
 
 __all__ = ["NotebookView", "SourceCache"]
 
@@ -36,6 +37,7 @@ class SourceCache:
         self._gb = gb
         self._source: dict[tuple[str, str], dict] = {}
         self._graded: dict[tuple[str, str], dict] = {}
+        self._kernelspec: dict[tuple[str, str], str | None] = {}
 
     def _load(self, notebook: str, assignment: str) -> None:
         # Plain snapshots, not ORM rows: rows expire at every commit and would
@@ -48,6 +50,12 @@ class SourceCache:
                 for c in nb.source_cells}
             self._graded[key] = {c.name: SimpleNamespace(name=c.name, max_score=c.max_score, cell_type=c.cell_type)
                                  for c in nb.grade_cells}
+            self._kernelspec[key] = nb.kernelspec
+
+    def kernelspec(self, notebook: str, assignment: str) -> str | None:
+        """The source notebook's kernelspec (JSON text), as the gradebook stores it."""
+        self._load(notebook, assignment)
+        return self._kernelspec[(notebook, assignment)]
 
     def source_cell(self, name: str, notebook: str, assignment: str):
         self._load(notebook, assignment)
@@ -72,8 +80,11 @@ class NotebookView:
         self._cache = cache
         self.db = _FlushOnCommit(gb.db)
         sub = gb.find_submission_notebook(notebook, assignment, student)
-        self._grades = {g.name: g for g in sub.grades}
-        self._comments = {c.name: c for c in sub.comments}
+        # one query each, cells joined in (Grade.name would lazy-load its cell row by row)
+        grades = gb.db.query(Grade).options(joinedload(Grade.cell)).filter(Grade.notebook_id == sub.id)
+        comments = gb.db.query(Comment).options(joinedload(Comment.cell)).filter(Comment.notebook_id == sub.id)
+        self._grades = {g.cell.name: g for g in grades}
+        self._comments = {c.cell.name: c for c in comments}
 
     def find_source_cell(self, name, notebook, assignment):
         return self._cache.source_cell(name, notebook, assignment)
@@ -92,6 +103,9 @@ class NotebookView:
             return self._comments[name]
         except KeyError:
             raise MissingEntry() from None
+
+    def kernelspec(self, notebook: str, assignment: str) -> str | None:
+        return self._cache.kernelspec(notebook, assignment)
 
     def comment(self, name: str):
         """The comment row of a cell of this submission, or None."""

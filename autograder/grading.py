@@ -27,9 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Issue", "SubmissionResult", "GradeReport", "Grader", "grade_course", "load_config",
-           "UNREADABLE"]
+           "UNREADABLE", "MISSING"]
 
-UNREADABLE = "无法读取"  # prefix of autograder comments on answers that could not be read
+# Prefixes of the autograder comments left on answer cells (formgrader shows
+# them; export reads them to tell a missing or unreadable file from a zero).
+UNREADABLE = "无法读取"
+MISSING = "未提交"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +115,10 @@ class Grader:
     def __init__(self, course_dir: str | Path):
         from nbgrader.coursedir import CourseDirectory
         from nbconvert.preprocessors import ClearMetadataPreprocessor
-        from nbgrader.preprocessors import (ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
-                                            OverwriteKernelspec)
+        from nbgrader.preprocessors import ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput
 
         from .preprocessors import (CheckMetadata, DropEmptyMetadata, KernelFreeGrade, RecordGrades,
-                                    RecordLatePenalties, RestoreCells)
+                                    RecordLatePenalties, RestoreCells, RestoreKernelspec)
 
         self.course_dir = Path(course_dir).resolve()
         if not self.course_dir.is_dir():
@@ -132,7 +134,7 @@ class Grader:
             return pp
 
         self.sanitize = [make(c) for c in (ClearOutput, DeduplicateIds, DropEmptyMetadata,
-                                           OverwriteKernelspec, RestoreCells, CheckMetadata)]
+                                           RestoreKernelspec, RestoreCells, CheckMetadata)]
         self.sanitize[4].add_missing_cells = True  # deleted test cells come back (and score 0 if unanswered)
         self.autograde = [make(c) for c in (KernelFreeGrade, IgnorePattern, ClearMetadataPreprocessor,
                                             LimitOutput, RecordGrades, RecordLatePenalties, CheckMetadata)]
@@ -245,14 +247,14 @@ class Grader:
             for filename in filenames:
                 os.chmod(os.path.join(dirname, filename), self.permissions)
 
-    def _zero(self, gb, assignment: str, student: str, notebook: str, message: str) -> None:
+    def _zero(self, gb, assignment: str, student: str, notebook: str, message: str, prefix: str) -> None:
         """No answer could be read: every autograded cell scores 0 (manual scores kept)."""
         sub = gb.find_submission_notebook(notebook, assignment, student)
         for grade in sub.grades:
             grade.auto_score = 0
             grade.needs_manual_grade = grade.manual_score is not None
         for comment in sub.comments:
-            comment.auto_comment = f"{UNREADABLE}：{message}"
+            comment.auto_comment = f"{prefix}：{message}"
         gb.db.flush()
 
     def _grade_notebook(self, gb, cache, cells_of, assignment, student, notebook, src, dest) -> SubmissionResult:
@@ -265,7 +267,7 @@ class Grader:
         if not path.exists():
             others = sorted(p.name for p in src.glob("*.ipynb"))
             message = f"没有提交 {notebook}.ipynb" + (f"（文件夹里有：{', '.join(others)}）" if others else "") + "，各题记 0 分。"
-            self._zero(gb, assignment, student, notebook, message)
+            self._zero(gb, assignment, student, notebook, message, MISSING)
             result.status = "missing"
             result.issues.append(Issue(student, assignment, notebook, None, message))
             return result
@@ -274,7 +276,7 @@ class Grader:
             nb = nbformat.reads(raw, as_version=4)
         except Exception as exc:
             message = f"文件无法打开（不是有效的 notebook：{_short(exc)}），各题记 0 分。"
-            self._zero(gb, assignment, student, notebook, message)
+            self._zero(gb, assignment, student, notebook, message, UNREADABLE)
             result.status = "unreadable"
             result.issues.append(Issue(student, assignment, notebook, None, message))
             return result
@@ -283,9 +285,11 @@ class Grader:
         if ids and not ids & cells_of.get((assignment, notebook), set()):
             other = next((f"{a}/{n}" for (a, n), names in cells_of.items() if ids & names), None)
             hint = f"（看起来是 {other} 的文件）" if other else ""
-            result.issues.append(Issue(student, assignment, notebook, None,
-                                       f"这不是本作业的 notebook{hint}：找不到本作业的任何题目，各题记 0 分。"))
+            message = f"这不是本作业的 notebook{hint}：找不到本作业的任何题目，各题记 0 分。"
+            self._zero(gb, assignment, student, notebook, message, UNREADABLE)
             result.status = "unreadable"
+            result.issues.append(Issue(student, assignment, notebook, None, message))
+            return result  # its answers belong to other questions: none may count here
 
         view = NotebookView(gb, cache, notebook, assignment, student)
         resources = {
@@ -295,7 +299,7 @@ class Grader:
             "unique_key": notebook, "output_files_dir": None,
         }
         for pp in self.sanitize + self.autograde:
-            nb, resources = pp.preprocess(nb, resources)
+            nb, resources = pp(nb, resources)  # __call__ honours `enabled`, as nbconvert's exporter does
 
         outcomes = resources["autograder"].get("outcomes", [])
         result.outcomes = outcomes

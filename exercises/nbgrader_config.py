@@ -36,7 +36,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "autograder.preprocessors.DropEmptyMetadata",  # nbgrader 0.9.6 crashes on duplicated cells otherwise
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
+    "autograder.preprocessors.RestoreCells",  # OverwriteCells that survives another assignment's notebook
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 if os.environ.get("AUTOGRADER_EXECUTE") != "1":

@@ -6,6 +6,7 @@ from .kernelfreegrade import KernelFreeGrade
 from .recordgrades import RecordGrades
 from .recordlatepenalties import RecordLatePenalties
 from .restorecells import RestoreCells
+from .restorekernelspec import RestoreKernelspec
 
 __all__ = ["KernelFreeGrade", "CheckMetadata", "FeedbackAnswers", "DropEmptyMetadata", "RestoreCells", "RecordGrades",
-           "RecordLatePenalties"]
+           "RecordLatePenalties", "RestoreKernelspec"]

@@ -1,6 +1,7 @@
 """RestoreCells: nbgrader's ``OverwriteCells`` on the run's shared gradebook."""
 from __future__ import annotations
 
+from nbformat.notebooknode import from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 
 from .sharedgradebook import shared_gradebook
@@ -13,8 +14,43 @@ class RestoreCells(OverwriteCells):
 
     Same behaviour and settings (``OverwriteCells.add_missing_cells`` …); when
     the grader passes its open gradebook in ``resources`` no new database
-    connection is opened per notebook.
+    connection is opened per notebook.  A cell whose id is unknown to the
+    gradebook (e.g. from another assignment's notebook) becomes an ordinary
+    cell: nbgrader 0.9.6 leaves it half-marked and ``add_missing_cells`` then
+    fails with ``KeyError: 'grade_id'``.  Missing grade cells are put back
+    after the nearest earlier cell that is still there (nbgrader's version
+    assumes the cell just before is present and fails otherwise).
     """
+
+    def add_missing_grade_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        order = [c.name for c in source_nb.source_cells]
+        source = {c.name: c for c in source_nb.source_cells}
+        graded = {c.name: c for c in source_nb.grade_cells}
+        solutions = {c.name for c in source_nb.solution_cells}
+
+        def present() -> dict[str, int]:
+            ids = ((c["metadata"].get("nbgrader", {}).get("grade_id"), i) for i, c in enumerate(nb.cells))
+            return {gid: i for gid, i in ids if gid}
+
+        where = present()
+        for pos, name in enumerate(order):
+            if name not in graded or name in where:
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook", name)
+            cell = from_dict(self.missing_cell_transform(source[name], graded[name].max_score,
+                                                         is_solution=name in solutions))
+            anchor = next((where[p] + 1 for p in reversed(order[:pos]) if p in where), 0)
+            nb.cells.insert(anchor, cell)
+            where = present()
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        meta = cell.metadata
+        if "nbgrader" in meta and "grade_id" not in meta["nbgrader"]:
+            del meta["nbgrader"]
+        return cell, resources
 
     def preprocess(self, nb, resources):
         gb = shared_gradebook(resources)

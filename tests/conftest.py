@@ -1,0 +1,122 @@
+"""Shared fixtures: a real nbgrader course built from the kit, released, and a graded simulated class."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# nbgrader shells out to `alembic`: the venv's scripts directory must be on PATH
+_bin = os.path.dirname(sys.executable)
+if _bin not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+
+
+def _copy_course(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst, symlinks=True)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory) -> Path:
+    """The kit's four assignments released with nbgrader (read-only: copy before changing)."""
+    from autograder.release import new_course, release
+
+    course = new_course(tmp_path_factory.mktemp("released") / "course", EXERCISES)
+    release(course)
+    return course
+
+
+@pytest.fixture
+def course(released_course: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the released course."""
+    return _copy_course(released_course, tmp_path / "course")
+
+
+@pytest.fixture(scope="session")
+def graded_class(released_course: Path, tmp_path_factory):
+    """A simulated class of 30 (with bad inputs) graded kernel-free: (course dir, SimulatedClass, GradeReport)."""
+    from autograder.grading import grade_course
+    from autograder.simulate import simulate_class
+
+    course = _copy_course(released_course, tmp_path_factory.mktemp("graded") / "course")
+    sim = simulate_class(course, n_students=30, seed=7)
+    report = grade_course(course, progress=False)
+    return course, sim, report
+
+
+def release_notebook(course: Path, assignment: str) -> dict:
+    import json
+
+    return json.loads((course / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+
+
+def grade_id(cell: dict) -> str:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+
+
+def fill(nb: dict, answers: dict[str, str], short: str | None = None) -> dict:
+    """Put answers into a release notebook: ``answers`` maps 第N题 to the assignment's right-hand side."""
+    for cell in nb["cells"]:
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for var, rhs in answers.items():
+            if cell["cell_type"] == "code" and f'{var} = ""' in src:
+                src = src.replace(f'{var} = ""', f"{var} = {rhs}")
+                cell["source"] = src
+        if short is not None and grade_id(cell).endswith("_answer") and cell["cell_type"] == "markdown":
+            cell["source"] = short
+    return nb
+
+
+def submit(course: Path, student: str, assignment: str, nb: dict | str | None,
+           timestamp: str = "2026-11-20 10:00:00.000000 UTC") -> Path:
+    """Write a submission as nbgrader's collect step leaves it (None: the notebook is missing)."""
+    import json
+
+    target = course / "submitted" / student / assignment
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "timestamp.txt").write_text(timestamp, encoding="utf-8")
+    path = target / f"{assignment}.ipynb"
+    if nb is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(nb if isinstance(nb, str) else json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def key_answers(assignment: str, wrong: bool = False) -> dict[str, str]:
+    """Right (or wrong) answers for every autograded question of a chapter, from the bank."""
+    import json
+
+    from autograder.bank import load_bank
+
+    ch = next(c for c in load_bank(EXERCISES / "bank") if c.assignment == assignment)
+    out = {}
+    for q in ch.questions:
+        if q.type == "single":
+            out[q.var] = json.dumps(next(o for o in q.options if o not in q.key) if wrong else q.key[0])
+        elif q.type == "multiple":
+            others = [o for o in q.options if o not in q.key]
+            out[q.var] = json.dumps(others[0] + q.key[0] if wrong else "".join(q.key))
+        elif q.type == "rewrite":
+            out[q.var] = json.dumps(q.bad if wrong else q.model_answer, ensure_ascii=False)
+    return out
+
+
+def scores(course: Path, student: str, assignment: str) -> dict[str, tuple]:
+    """{grade cell: (auto_score, manual_score, needs_manual_grade)} from the course's gradebook."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+            sub = gb.find_submission_notebook(assignment, assignment, student)
+            return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}

@@ -1,0 +1,105 @@
+"""Bank → nbgrader source notebooks; the committed copies; what a release contains."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from autograder.bank import load_bank
+from autograder.build import build_notebook, check_all, render, write_all
+
+from conftest import EXERCISES, ROOT
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _src(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def test_committed_notebooks_are_up_to_date_with_the_bank():
+    out = subprocess.run([sys.executable, "-m", "autograder", "build", "--check"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_check_fails_when_the_bank_changes(tmp_path):
+    bank, source = tmp_path / "bank", tmp_path / "source"
+    shutil.copytree(EXERCISES / "bank", bank)
+    write_all(bank, source)
+    assert check_all(bank, source) == []
+    path = bank / "ch2_smile.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["questions"][0]["stem"] += "（改过）"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = check_all(bank, source)
+    assert len(problems) == 1 and "ch2_smile.ipynb: out of date" in problems[0]
+    (source / "ch3_complaint" / "ch3_complaint.ipynb").unlink()
+    assert any("ch3_complaint.ipynb: missing" in p for p in check_all(bank, source))
+
+
+def test_rendering_is_deterministic():
+    ch = load_bank(EXERCISES / "bank")[0]
+    assert render(ch) == render(ch)
+
+
+def test_nbgrader_metadata_of_each_question():
+    for ch in load_bank(EXERCISES / "bank"):
+        cells = {c["metadata"]["nbgrader"]["grade_id"]: c for c in build_notebook(ch)["cells"]}
+        for q in ch.questions:
+            answer = cells[q.answer_cell]["metadata"]["nbgrader"]
+            assert answer["solution"] and answer["schema_version"] == 3
+            if q.type == "short":
+                assert cells[q.answer_cell]["cell_type"] == "markdown"
+                assert answer["grade"] and answer["points"] == q.points
+                continue
+            src = _src(cells[q.answer_cell])
+            assert f'{q.var} = ""\n### BEGIN SOLUTION\n' in src and not answer["grade"]
+            test = cells[q.grade_cell]["metadata"]["nbgrader"]
+            assert test["grade"] and test["locked"] and not test["solution"] and test["points"] == q.points
+            assert "### BEGIN HIDDEN TESTS" in _src(cells[q.grade_cell])
+        # the last cell is the locked self-check, without keys
+        last = build_notebook(ch)["cells"][-1]
+        assert last["metadata"]["nbgrader"]["locked"] and "self_check" in _src(last)
+        assert '"key"' not in _src(last) and "model" not in _src(last)
+
+
+def test_release_contains_no_key_no_tests_no_model_answers_no_rubrics(released_course):
+    chapters = load_bank(EXERCISES / "bank")
+    for ch in chapters:
+        path = released_course / "release" / ch.assignment / f"{ch.notebook}.ipynb"
+        text = path.read_text(encoding="utf-8")
+        for marker in ("BEGIN HIDDEN TESTS", "run_test", "BEGIN SOLUTION", "MARK SCHEME", "评分要点", '"key"'):
+            assert marker not in text, (path, marker)
+        cells = {c["metadata"].get("nbgrader", {}).get("grade_id"): c for c in _cells(path)}
+        for q in ch.questions:
+            if q.type == "rewrite":
+                assert q.model_answer not in text
+            if q.explanation:
+                assert q.explanation[:30] not in text
+            for item in q.rubric:
+                assert item not in text
+            if q.type in ("single", "multiple", "rewrite"):
+                lines = [l for l in _src(cells[q.answer_cell]).splitlines() if l and not l.startswith("#")]
+                assert lines == [f'{q.var} = ""'], lines
+            # the released test cell is just a comment
+            if q.type != "short":
+                assert all(l.startswith("#") for l in _src(cells[q.grade_cell]).splitlines() if l.strip())
+
+
+def test_source_notebook_metadata_names_the_chapter():
+    nb = json.loads((EXERCISES / "source" / "ch3_complaint" / "ch3_complaint.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["autograder"] == {"chapter": 3, "chapter_title": "投诉处理"}
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_instructions_tell_students_how_to_answer_check_and_submit():
+    intro = _src(_cells(EXERCISES / "source" / "ch1_telephone" / "ch1_telephone.ipynb")[0])
+    for words in ("怎么作答", "怎么自查", "怎么提交", "运行全部单元格", "Submit"):
+        assert words in intro
