@@ -1,0 +1,161 @@
+"""The same notebooks under stock nbgrader (kernel execution), and feedback.
+
+Stock ``nbgrader autograde`` runs the hidden tests in a kernel
+(AUTOGRADER_EXECUTE=1 switches the course config back to nbgrader's
+``Execute``).  It must give the scores the kernel-free grader gives on honest
+submissions, score the source solutions full and a blank release 0.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.bank import load_bank
+from autograder.grading import grade_course
+from autograder.simulate import simulate_class
+
+from conftest import EXERCISES, fill, key_answers, release_notebook, submit
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+
+
+def _nbgrader(course: Path, *args: str, execute: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if execute:
+        env["AUTOGRADER_EXECUTE"] = "1"
+    out = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True,
+                         timeout=900)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out
+
+
+def _autograde_all(course: Path) -> None:
+    for ch in load_bank(EXERCISES / "bank"):
+        _nbgrader(course, "autograde", ch.assignment)
+
+
+def _all_scores(course: Path) -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+            out = {}
+            for a in gb.assignments:
+                for sub in a.submissions:
+                    for nb in sub.notebooks:
+                        for g in nb.grades:
+                            out[(sub.student.id, a.name, g.name)] = g.auto_score
+            return out
+
+
+@pytest.fixture(scope="module")
+def stock_course(released_course, tmp_path_factory) -> Path:
+    """Three students under stock nbgrader: the source solutions, a blank release, wrong answers."""
+    course = tmp_path_factory.mktemp("stock") / "course"
+    shutil.copytree(released_course, course)
+    for ch in load_bank(EXERCISES / "bank"):
+        a = ch.assignment
+        source = json.loads((course / "source" / a / f"{a}.ipynb").read_text(encoding="utf-8"))
+        submit(course, "solutions", a, source)
+        submit(course, "blank", a, release_notebook(course, a))
+        submit(course, "wrong", a, fill(release_notebook(course, a), key_answers(a, wrong=True)))
+    _autograde_all(course)
+    return course
+
+
+def test_source_solutions_score_full_marks_under_stock_nbgrader(stock_course):
+    got = _all_scores(stock_course)
+    for ch in load_bank(EXERCISES / "bank"):
+        for q in ch.questions:
+            score = got[("solutions", ch.assignment, q.grade_cell)]
+            if q.type == "short":
+                continue  # graded by hand
+            assert score == q.points, (q.id, score)
+
+
+def test_blank_release_scores_zero_under_stock_nbgrader(stock_course):
+    got = _all_scores(stock_course)
+    blank = {k: v for k, v in got.items() if k[0] == "blank"}
+    assert blank and all(v == 0 for v in blank.values()), {k: v for k, v in blank.items() if v != 0}
+
+
+def test_wrong_answers_score_zero_under_stock_nbgrader(stock_course):
+    got = _all_scores(stock_course)
+    for ch in load_bank(EXERCISES / "bank"):
+        for q in ch.questions:
+            if q.type != "short":
+                assert got[("wrong", ch.assignment, q.grade_cell)] == 0, q.id
+
+
+def test_kernel_free_matches_stock_on_the_same_three_students(stock_course, tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(stock_course, course, ignore=shutil.ignore_patterns("autograded", "gradebook.db"))
+    from autograder.release import release
+
+    release(course)
+    grade_course(course, progress=False)
+    assert _all_scores(course) == _all_scores(stock_course)
+
+
+def test_kernel_free_equals_stock_on_an_honest_simulated_class(released_course, tmp_path):
+    stock, free = tmp_path / "stock", tmp_path / "free"
+    shutil.copytree(released_course, stock)
+    simulate_class(stock, n_students=5, seed=11, bad_inputs=False)
+    shutil.copytree(stock, free)
+    _autograde_all(stock)
+    grade_course(free, progress=False)
+    a, b = _all_scores(stock), _all_scores(free)
+    assert len(a) == 5 * sum(len(ch.questions) for ch in load_bank(EXERCISES / "bank"))
+    assert a == b, {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)}
+    # the class has partial credit and a spread of answers, so the comparison means something
+    values = [v for v in a.values() if v is not None]
+    assert any(0 < v < 2 for v in values) and values.count(0) > 5
+
+
+# ---------------------------------------------------------------- feedback
+
+@pytest.fixture(scope="module")
+def feedback_course(released_course, tmp_path_factory) -> Path:
+    course = tmp_path_factory.mktemp("feedback") / "course"
+    shutil.copytree(released_course, course)
+    a = "ch1_telephone"
+    answers = key_answers(a, wrong=True)
+    submit(course, "s1", a, fill(release_notebook(course, a), answers, short="我会先问候客户。"))
+    grade_course(course, [a], progress=False)
+    return course
+
+
+def _feedback_html(course: Path, *extra: str) -> str:
+    _nbgrader(course, "generate_feedback", "ch1_telephone", "--force", *extra, execute=False)
+    return (course / "feedback" / "s1" / "ch1_telephone" / "ch1_telephone.html").read_text(encoding="utf-8")
+
+
+def test_feedback_shows_results_but_never_test_code_keys_or_rubrics(feedback_course):
+    html = _feedback_html(feedback_course)
+    ch = load_bank(EXERCISES / "bank")[0]
+    for marker in ("run_test", "BEGIN HIDDEN TESTS", "autograder.autotest", "&quot;key&quot;", "MARK SCHEME", "评分要点"):
+        assert marker not in html, marker
+    for q in ch.questions:
+        if q.type == "rewrite":
+            assert q.model_answer not in html
+        for item in q.rubric:
+            assert item not in html
+    assert "回答不正确" in html and "改写未通过" in html  # each question's result
+    assert "原句" in html  # the engine's messages and the question text are there
+
+
+def test_instructor_can_choose_to_show_keys_in_feedback(feedback_course):
+    html = _feedback_html(feedback_course, "--FeedbackAnswers.show_key=True")
+    ch = load_bank(EXERCISES / "bank")[0]
+    assert "正确答案" in html and "参考答案" in html
+    rewrite = next(q for q in ch.questions if q.type == "rewrite")
+    assert rewrite.model_answer in html
+    assert "run_test" not in html and "BEGIN HIDDEN TESTS" not in html
