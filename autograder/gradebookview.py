@@ -3,9 +3,8 @@
 nbgrader's preprocessors open a new Gradebook (engine, table check, session)
 for every notebook and commit after every cell; over a class that overhead
 dominates.  ``NotebookView`` answers the per-cell lookups they make from
-memory (source cells are the same for every student) and turns their
-per-cell ``commit()`` into a ``flush()``; the grader commits once per
-submission.
+memory (source cells are the same for every student) and defers their
+per-cell ``commit()``; the grader commits once per submission.
 """
 from __future__ import annotations
 
@@ -17,14 +16,14 @@ from sqlalchemy.orm import joinedload
 __all__ = ["NotebookView", "SourceCache"]
 
 
-class _FlushOnCommit:
-    """A session whose ``commit`` only flushes (the caller commits later)."""
+class _DeferredCommit:
+    """A session whose ``commit`` waits for the grader's own commit (autoflush keeps queries right)."""
 
     def __init__(self, session):
         self._session = session
 
     def commit(self) -> None:
-        self._session.flush()
+        pass
 
     def __getattr__(self, name):
         return getattr(self._session, name)
@@ -78,7 +77,7 @@ class NotebookView:
     def __init__(self, gb: Gradebook, cache: SourceCache, notebook: str, assignment: str, student: str):
         self._gb = gb
         self._cache = cache
-        self.db = _FlushOnCommit(gb.db)
+        self.db = _DeferredCommit(gb.db)
         sub = gb.find_submission_notebook(notebook, assignment, student)
         # one query each, cells joined in (Grade.name would lazy-load its cell row by row)
         grades = gb.db.query(Grade).options(joinedload(Grade.cell)).filter(Grade.notebook_id == sub.id)

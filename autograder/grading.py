@@ -61,6 +61,7 @@ class GradeReport:
     results: list[SubmissionResult] = field(default_factory=list)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)  # course-level problems (nothing graded)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, summed over notebooks
 
     @property
     def issues(self) -> list[Issue]:
@@ -139,6 +140,7 @@ class Grader:
         self.autograde = [make(c) for c in (KernelFreeGrade, IgnorePattern, ClearMetadataPreprocessor,
                                             LimitOutput, RecordGrades, RecordLatePenalties, CheckMetadata)]
         self.permissions = 0o444
+        self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ discovery
 
@@ -184,6 +186,7 @@ class Grader:
                         bar.update(1)
                 finally:
                     bar.close()
+        report.timings = dict(self.timings)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -192,6 +195,7 @@ class Grader:
         dest = self._path(self.coursedir.autograded_directory, student, assignment)
         results: list[SubmissionResult] = []
         try:
+            t = time.perf_counter()
             gb.update_or_create_student(student)
             timestamp, ts_issue = self._timestamp(src)
             if timestamp is not None:
@@ -199,14 +203,19 @@ class Grader:
             else:
                 gb.update_or_create_submission(assignment, student)
             gb.db.commit()
+            self._tick("student/submission rows", t)
+            t = time.perf_counter()
             self._prepare_destination(src, dest, assignment)
+            self._tick("copy files", t)
             for nb in gb.find_assignment(assignment).notebooks:
                 result = self._grade_notebook(gb, cache, cells_of, assignment, student, nb.name, src, dest)
                 if ts_issue:
                     result.issues.insert(0, Issue(student, assignment, None, None, ts_issue))
                     ts_issue = None
                 results.append(result)
+                t = time.perf_counter()
                 gb.db.commit()
+                self._tick("commit", t)
             self._set_permissions(dest)
         except Exception as exc:  # one submission never stops the class
             gb.db.rollback()
@@ -272,8 +281,10 @@ class Grader:
             result.issues.append(Issue(student, assignment, notebook, None, message))
             return result
         try:
+            t = time.perf_counter()
             raw = path.read_text(encoding="utf-8")
             nb = nbformat.reads(raw, as_version=4)
+            self._tick("read notebook", t)
         except Exception as exc:
             message = f"文件无法打开（不是有效的 notebook：{_short(exc)}），各题记 0 分。"
             self._zero(gb, assignment, student, notebook, message, UNREADABLE)
@@ -291,7 +302,9 @@ class Grader:
             result.issues.append(Issue(student, assignment, notebook, None, message))
             return result  # its answers belong to other questions: none may count here
 
+        t = time.perf_counter()
         view = NotebookView(gb, cache, notebook, assignment, student)
+        self._tick("load grade rows", t)
         resources = {
             "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook,
                          "db_url": self.coursedir.db_url},
@@ -299,7 +312,9 @@ class Grader:
             "unique_key": notebook, "output_files_dir": None,
         }
         for pp in self.sanitize + self.autograde:
+            t = time.perf_counter()
             nb, resources = pp(nb, resources)  # __call__ honours `enabled`, as nbconvert's exporter does
+            self._tick(type(pp).__name__, t)
 
         outcomes = resources["autograder"].get("outcomes", [])
         result.outcomes = outcomes
@@ -312,8 +327,13 @@ class Grader:
                 if comment is not None:
                     comment.auto_comment = f"{UNREADABLE}：{o.message}"
         gb.db.flush()
+        t = time.perf_counter()
         (dest / f"{notebook}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+        self._tick("write notebook", t)
         return result
+
+    def _tick(self, step: str, started: float) -> None:
+        self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - started
 
 
 def _short(exc: Exception, limit: int = 80) -> str:
