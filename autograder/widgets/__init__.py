@@ -1,0 +1,28 @@
+"""Practice widgets for the course notebooks: a quiz and a rewrite sandbox.
+
+In a chapter notebook::
+
+    from autograder.widgets import load_practice
+    练习 = load_practice("ch1_telephone")   # reads practice/ch1_telephone.yaml
+    练习.quiz("answering")                  # single / multiple choice, instant feedback
+    练习.sandbox("opening")                 # rewrite a bad utterance, 检查 explains
+
+The logic (judging answers, building feedback HTML) lives in
+:mod:`.feedback` and :mod:`.practice`, which do not import ipywidgets;
+:mod:`.ui` holds the widgets.  ``import autograder`` never imports this
+package.
+"""
+from __future__ import annotations
+
+from .practice import PracticeBook, QuizQuestion, QuizSet, SandboxItem, load_practice
+
+__all__ = ["load_practice", "PracticeBook", "QuizQuestion", "QuizSet", "SandboxItem",
+           "QuizWidget", "SandboxWidget"]
+
+
+def __getattr__(name: str):  # the ipywidgets classes, imported on first use
+    if name in ("QuizWidget", "SandboxWidget", "QuestionWidget"):
+        from . import ui
+
+        return getattr(ui, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

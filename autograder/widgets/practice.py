@@ -1,0 +1,279 @@
+"""Practice content for the course notebooks: quizzes and rewrite exercises as data.
+
+Each chapter's practice lives in one YAML file next to the notebooks
+(``course/practice/<chapter>.yaml``), so an instructor edits questions without
+touching code.  These are practice questions of the course itself, not the
+graded question bank::
+
+    chapter: ch1_telephone
+    title: 电话礼仪
+    quizzes:
+      - id: answering            # used in the notebook: 练习.quiz("answering")
+        title: 小测：接听电话
+        questions:
+          - id: ring
+            type: single         # single | multiple
+            stem: 电话铃响后，应在第几声内接听？
+            options: {A: 第一声, B: 第三声, C: 第五声, D: 什么时候方便什么时候接}
+            key: A               # multiple choice: all right letters, e.g. "ABD"
+            explanation: 为什么 A 对、其他选项错。
+    sandboxes:
+      - id: opening              # 练习.sandbox("opening")
+        scenario: opening        # a scenario key of the rule engine
+        bad: 喂，找谁？           # the utterance to rewrite
+        hint: 问候 + 自报家门 + 询问需求   # optional
+        model: 您好，……           # a reference answer, shown on request
+        situation: ……            # optional; defaults to the scenario's own
+
+Loading validates everything and raises :class:`~autograder.schema.SchemaError`
+naming the file and the item id.  This module does not import ipywidgets.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..schema import SchemaError, Where, load_yaml
+
+__all__ = [
+    "QuizQuestion", "QuizSet", "SandboxItem", "PracticeBook",
+    "load_practice", "find_practice_file", "parse_choice", "PRACTICE_DIR_NAME",
+]
+
+PRACTICE_DIR_NAME = "practice"
+QUESTION_TYPES = {"single": "单选", "multiple": "多选"}
+_LETTERS = "ABCDEFGH"
+_ID = re.compile(r"^[A-Za-z0-9_\-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class QuizQuestion:
+    id: str
+    type: str  # "single" | "multiple"
+    stem: str
+    options: tuple[tuple[str, str], ...]  # (letter, text), in order
+    key: frozenset[str]
+    explanation: str
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(letter for letter, _ in self.options)
+
+    @property
+    def type_label(self) -> str:
+        return QUESTION_TYPES[self.type]
+
+    @property
+    def key_text(self) -> str:
+        return "".join(sorted(self.key))
+
+
+@dataclass(frozen=True, slots=True)
+class QuizSet:
+    id: str
+    title: str
+    questions: tuple[QuizQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxItem:
+    id: str
+    scenario: str
+    bad: str
+    model: str
+    hint: str = ""
+    situation: str = ""  # empty: use the scenario's own description
+
+
+def parse_choice(answer, letters: tuple[str, ...] | str = _LETTERS[:5]) -> tuple[str, ...]:
+    """Letters chosen in ``answer``, sorted and without duplicates.
+
+    Accepts "B", "b", "Ｂ", "A,C", "A、C", "AC", ["A", "C"], sets, None.
+    Characters that are not option letters are ignored.
+    """
+    if answer is None:
+        return ()
+    if isinstance(answer, str):
+        text = answer
+    else:
+        text = "".join(str(a) for a in answer)
+    text = unicodedata.normalize("NFKC", text).upper()
+    return tuple(sorted({ch for ch in text if ch in letters}))
+
+
+class PracticeBook:
+    """A chapter's practice items; ``quiz(id)`` and ``sandbox(id)`` give widgets."""
+
+    def __init__(self, chapter: str, title: str, quizzes: dict[str, QuizSet],
+                 sandboxes: dict[str, SandboxItem], path: Path | None = None):
+        self.chapter = chapter
+        self.title = title
+        self.quizzes = quizzes
+        self.sandboxes = sandboxes
+        self.path = path
+
+    def __repr__(self) -> str:
+        return (f"<练习：{self.title}（{self.chapter}），"
+                f"{len(self.quizzes)} 组小测，{len(self.sandboxes)} 个改写练习>")
+
+    def get_quiz(self, quiz_id: str) -> QuizSet:
+        try:
+            return self.quizzes[quiz_id]
+        except KeyError:
+            raise KeyError(f"本章没有编号为 {quiz_id!r} 的小测；可用的有：{'、'.join(self.quizzes)}") from None
+
+    def get_sandbox(self, sandbox_id: str) -> SandboxItem:
+        try:
+            return self.sandboxes[sandbox_id]
+        except KeyError:
+            raise KeyError(
+                f"本章没有编号为 {sandbox_id!r} 的改写练习；可用的有：{'、'.join(self.sandboxes)}") from None
+
+    def quiz(self, quiz_id: str):
+        """The quiz widget (display it by making it the last line of a cell)."""
+        from .ui import QuizWidget
+
+        return QuizWidget(self.get_quiz(quiz_id))
+
+    def sandbox(self, sandbox_id: str):
+        """The rewrite-sandbox widget."""
+        from .ui import SandboxWidget
+
+        return SandboxWidget(self.get_sandbox(sandbox_id))
+
+    def scenario_keys(self) -> list[str]:
+        return sorted({s.scenario for s in self.sandboxes.values()})
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def find_practice_file(name: str | Path, base: str | Path | None = None) -> Path:
+    """Resolve a chapter name (``"ch1_telephone"``) or a path to its YAML file.
+
+    A bare chapter name is looked up in ``practice/`` under ``base`` (default:
+    the current directory, which is the notebook's folder in Jupyter).
+    """
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml"):
+        candidates = [p] if p.is_absolute() else [Path(base or ".") / p]
+    else:
+        candidates = [Path(base or ".") / PRACTICE_DIR_NAME / f"{name}.yaml"]
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise FileNotFoundError(
+        f"找不到练习文件 {candidates[0]}：请从 course 文件夹里打开本章笔记本"
+        f"（练习题放在 course/{PRACTICE_DIR_NAME}/ 里）。"
+        f" / practice file not found: {candidates[0]}")
+
+
+def load_practice(name: str | Path, base: str | Path | None = None) -> PracticeBook:
+    """Load and validate a chapter's practice file; see the module docstring."""
+    path = find_practice_file(name, base)
+    where = Where(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise where.error("expected a mapping at the top level")
+    where.only(data, {"chapter", "title", "quizzes", "sandboxes", "note"})
+    chapter = where.need(data, "chapter", str)
+    title = where.need(data, "title", str)
+
+    quizzes: dict[str, QuizSet] = {}
+    question_ids: set[str] = set()
+    for raw in where.need(data, "quizzes", list):
+        qs = _quiz_set(where, raw, question_ids)
+        if qs.id in quizzes:
+            raise where.at(qs.id).error("quiz id used twice")
+        quizzes[qs.id] = qs
+
+    sandboxes: dict[str, SandboxItem] = {}
+    for raw in where.need(data, "sandboxes", list):
+        item = _sandbox(where, raw)
+        if item.id in sandboxes:
+            raise where.at(item.id).error("sandbox id used twice")
+        sandboxes[item.id] = item
+    if not quizzes or not sandboxes:
+        raise where.error("a chapter needs at least one quiz and one sandbox")
+    return PracticeBook(chapter, title, quizzes, sandboxes, path)
+
+
+def _ident(where: Where, raw, what: str) -> str:
+    if not isinstance(raw, dict):
+        raise where.error(f"each {what} must be a mapping, got {type(raw).__name__}")
+    ident = where.need(raw, "id", str)
+    if not _ID.match(ident):
+        raise where.at(ident).error("ids use ASCII letters, digits, '_' and '-' only")
+    return ident
+
+
+def _text(where: Where, raw: dict, key: str, *, optional: bool = False) -> str:
+    value = where.need(raw, key, str, optional=optional, default="")
+    value = value.strip()
+    if not value and not optional:
+        raise where.error(f"field '{key}' is empty")
+    return value
+
+
+def _quiz_set(where: Where, raw, question_ids: set[str]) -> QuizSet:
+    qid = _ident(where, raw, "quiz")
+    w = where.at(qid)
+    w.only(raw, {"id", "title", "questions"})
+    questions = []
+    for q in w.need(raw, "questions", list):
+        question = _question(where, q)
+        if question.id in question_ids:
+            raise where.at(question.id).error("question id used twice in this file")
+        question_ids.add(question.id)
+        questions.append(question)
+    if not questions:
+        raise w.error("a quiz needs at least one question")
+    return QuizSet(qid, _text(w, raw, "title"), tuple(questions))
+
+
+def _question(where: Where, raw) -> QuizQuestion:
+    qid = _ident(where, raw, "question")
+    w = where.at(qid)
+    w.only(raw, {"id", "type", "stem", "options", "key", "explanation"})
+    qtype = w.need(raw, "type", str)
+    if qtype not in QUESTION_TYPES:
+        raise w.error(f"type must be one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
+    options_raw = w.need(raw, "options", dict)
+    letters = tuple(str(k) for k in options_raw)
+    if not 3 <= len(letters) <= 6 or letters != tuple(_LETTERS[:len(letters)]):
+        raise w.error(f"options must be lettered A, B, C… in order (3–6 of them), got {', '.join(letters)}")
+    options = []
+    for letter, text in options_raw.items():
+        if not isinstance(text, str) or not text.strip():
+            raise w.error(f"option {letter} must be non-empty text")
+        options.append((str(letter), text.strip()))
+    key_raw = w.need(raw, "key", str)
+    key = parse_choice(key_raw, letters)
+    stray = set(unicodedata.normalize("NFKC", key_raw).upper()) - set(letters) - set(" ,、")
+    if not key or stray:
+        raise w.error(f"key {key_raw!r} is not made of option letters ({', '.join(letters)})")
+    if qtype == "single" and len(key) != 1:
+        raise w.error(f"a single-choice question has exactly one key letter, got {key_raw!r}")
+    if qtype == "multiple" and len(key) < 2:
+        raise w.error(f"a multiple-choice question needs at least two key letters, got {key_raw!r}")
+    return QuizQuestion(qid, qtype, _text(w, raw, "stem"), tuple(options), frozenset(key),
+                        _text(w, raw, "explanation"))
+
+
+def _sandbox(where: Where, raw) -> SandboxItem:
+    sid = _ident(where, raw, "sandbox")
+    w = where.at(sid)
+    w.only(raw, {"id", "scenario", "bad", "model", "hint", "situation"})
+    return SandboxItem(
+        id=sid,
+        scenario=_text(w, raw, "scenario"),
+        bad=_text(w, raw, "bad"),
+        model=_text(w, raw, "model"),
+        hint=_text(w, raw, "hint", optional=True),
+        situation=_text(w, raw, "situation", optional=True),
+    )
+
+
+__all__ += ["SchemaError"]
