@@ -78,7 +78,7 @@ def make_roster(n: int, seed: int = 2026, odd_ids: bool = True) -> list[SimStude
         if odd_ids and n >= 10 and i == n - 2:
             sid = "李雷"  # a Chinese id
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-        students.append(SimStudent(sid, name, CLASSES[i % len(CLASSES)], rng.gauss(0.3, 1.0)))
+        students.append(SimStudent(sid, name, CLASSES[i % len(CLASSES)], rng.gauss(0.9, 1.0)))
     return students
 
 

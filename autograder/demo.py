@@ -1,0 +1,177 @@
+"""The main job end to end on a simulated class (``python -m autograder demo``).
+
+What an instructor does over a term, in one run, with the embedded SQLite
+gradebook: set up the course from the kit, release the four chapters with
+nbgrader, import the class roster, collect submissions (simulated: students
+of different ability, with a few broken files), grade them kernel-free,
+export scores and statistics, and print what a teaching office wants to know.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+from collections import Counter
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["DemoResult", "run_demo"]
+
+
+@dataclass
+class DemoResult:
+    out_dir: Path
+    course_dir: Path
+    students: int
+    notebooks: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    summary: str = ""
+
+
+def _step(label: str, log) -> float:
+    log(label)
+    return time.perf_counter()
+
+
+def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int = 2026,
+             exercises: str | Path = "exercises", log=print) -> DemoResult:
+    from .export import export_course
+    from .grading import grade_course
+    from .release import new_course, release
+    from .roster import import_roster
+    from .simulate import make_roster, simulate_class
+
+    out = Path(out_dir).resolve()
+    course = out / "course"
+    if course.exists():
+        shutil.rmtree(course)  # a fresh class every run
+    out.mkdir(parents=True, exist_ok=True)
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+
+    t = _step(f"[1/6] 建立课程 set up the course in {course}", log)
+    new_course(course, exercises)
+    times["set up"] = time.perf_counter() - t
+
+    t = _step("[2/6] 发布作业 release the four chapters (nbgrader generate_assignment)", log)
+    names = release(course)
+    times["release"] = time.perf_counter() - t
+
+    t = _step(f"[3/6] 导入名单 import the class roster ({students} students)", log)
+    roster = make_roster(students, seed)
+    roster_file = out / "roster.csv"
+    with open(roster_file, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["学号", "姓名", "班级"])
+        writer.writeheader()
+        writer.writerows({"学号": s.id, "姓名": s.name, "班级": s.klass} for s in roster)
+    imported = import_roster(roster_file, course)
+    times["roster"] = time.perf_counter() - t
+
+    t = _step("[4/6] 收作业 collect submissions (simulated class, a few broken files on purpose)", log)
+    sim = simulate_class(course, seed=seed, students=roster)
+    times["simulate"] = time.perf_counter() - t
+
+    t = _step("[5/6] 评分 grade kernel-free into the nbgrader gradebook", log)
+    report = grade_course(course)
+    (out / "grading-report.txt").write_text(report.summary() + "\n", encoding="utf-8")
+    times["grade"] = time.perf_counter() - t
+
+    t = _step(f"      人工评分 a grader marks chapter 1's short answers (as in formgrader); "
+              "the other chapters stay 待人工评分", log)
+    marked = _mark_short_answers(course, names[0])
+    times["manual grading"] = time.perf_counter() - t
+
+    t = _step(f"[6/6] 导出 export scores and statistics to {out / 'export'}", log)
+    exported = export_course(course, out / "export")
+    times["export"] = time.perf_counter() - t
+    times["total"] = time.perf_counter() - started
+
+    result = DemoResult(out, course, len(roster), len(report.results), times)
+    result.summary = _summary(result, names, imported, sim, report, exported)
+    log(result.summary)
+    return result
+
+
+def _mark_short_answers(course: Path, assignment: str) -> int:
+    """What a grader does in formgrader: a manual score and comment on each short answer."""
+    import json
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    from .course import load_course
+    from .grading import load_config
+
+    shorts = [q for nb in load_course(course, [assignment]) for q in nb.questions if q.type == "short"]
+    config = load_config(course)
+    marked = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(config.CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}",
+                       config.CourseDirectory.course_id) as gb:
+            for submission in gb.find_assignment(assignment).submissions:
+                path = course / "autograded" / submission.student.id / assignment / f"{assignment}.ipynb"
+                if not path.exists():
+                    continue
+                cells = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id"): c
+                         for c in json.loads(path.read_text(encoding="utf-8"))["cells"]}
+                for q in shorts:
+                    cell = cells.get(q.answer_cell)
+                    text = "".join(cell["source"]) if cell else ""
+                    grade = gb.find_grade(q.grade_cell, q.notebook, assignment, submission.student.id)
+                    if grade.auto_score is not None:  # unanswered: already 0
+                        continue
+                    share = 0.8 if len(text) >= 40 else 0.4 if len(text) >= 10 else 0.1
+                    grade.manual_score = round(q.points * share)
+                    comment = gb.find_comment(q.answer_cell, q.notebook, assignment, submission.student.id)
+                    comment.manual_comment = "要点齐全，表达清楚。" if share >= 0.8 else "要点不全，请对照评分要点补充。"
+                    marked += 1
+            gb.db.commit()
+    return marked
+
+
+def _summary(result: DemoResult, names, imported, sim, report, exported) -> str:
+    lines = ["", "=" * 72, "演示结果 demo summary", "=" * 72]
+    lines.append(f"班级 class: {result.students} 名学生（名单导入：新增 {len(imported.added)}，"
+                 f"跳过 {len(imported.skipped)}）；作业 assignments: {', '.join(names)}")
+    lines.append(f"评分 graded: {result.notebooks} 份 notebook，用时 {result.seconds['grade']:.1f} s（不运行任何学生代码）；"
+                 f"无法完整读取的提交 {len({i.student for i in report.issues})} 名学生，"
+                 f"明细见 grading-report.txt")
+
+    lines.append("")
+    lines.append("各章平均分 class averages:")
+    for s in exported.summaries:
+        if s.mean is None:
+            lines.append(f"  {s.label:8} 无提交")
+        else:
+            lines.append(f"  {s.label:8} 平均 {s.mean:5.1f} / {s.max_score:g}（得分率 {s.score_rate:.0%}，"
+                         f"及格率 {s.pass_rate:.0%}，实交 {s.submitted}/{s.enrolled}）")
+
+    items = [st for stats in exported.items.values() for st in stats if st.p is not None and st.item.type != "short"]
+    hardest = sorted(items, key=lambda st: st.p)[:3]
+    lines.append("")
+    lines.append("最难的三道题 the three hardest questions (难度 p = 平均得分率):")
+    for st in hardest:
+        lines.append(f"  {st.item.label:14} p = {st.p:.2f}  区分度 D = {_fmt(st.discrimination)}")
+
+    phrases: Counter = Counter()
+    for r in exported.rules:
+        if r.kind == "forbidden" and not r.rule.startswith("answer."):
+            phrases.update(r.phrases)
+    lines.append("")
+    lines.append("最常见的禁语 the most common taboo phrases in rewrites (出现在几份答案里):")
+    lines.append("  " + "，".join(f"「{p}」{n} 份" for p, n in phrases.most_common(5)) if phrases else "  （无）")
+
+    lines.append("")
+    lines.append("文件 files:")
+    lines.append(f"  课程目录 nbgrader course: {result.course_dir}  (cd 进去即可用 nbgrader / formgrader)")
+    for name, path in exported.files.items():
+        lines.append(f"  {name}: {path}")
+    lines.append(f"  评分明细 grading report: {result.out_dir / 'grading-report.txt'}")
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items() if k != "total")
+    lines.append(f"用时 time: {result.seconds['total']:.1f} s ({steps})")
+    return "\n".join(lines)
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
