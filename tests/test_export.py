@@ -1,0 +1,409 @@
+"""Export: scores.csv / scores.xlsx / charts from a graded simulated class, checked cell by cell."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import shutil
+import subprocess
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder.export import (GRADED, MISSING, PENDING, UNREADABLE, ExportError, export_course, neutralise,
+                               read_scores, write_csv)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOBODY = "2099001"  # on the roster, submitted nothing
+FORMULA_NAME = '=HYPERLINK("http://example.invalid","点我")'
+FORMULA_ANSWER = "=1+1"
+
+
+@dataclass
+class Exported:
+    course: Path
+    out: Path
+    result: object
+    chapters: list  # autograder.export.Chapter
+    formula_student: str  # name starts with "="
+    planted_student: str  # a rewrite answer "=1+1" in chapter 1
+    unreadable_student: str  # chapter 2 notebook is not JSON
+    missing_student: str  # chapter 3 notebook deleted
+    glyph_messages: list[str]
+    students: list[str]
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    text = path.read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return rows[0], rows[1:]
+
+
+def _gradebook(course: Path):
+    from nbgrader.api import Gradebook
+
+    return Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette")
+
+
+class _Glyphs(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.found: list[str] = []
+
+    def emit(self, record):
+        msg = record.getMessage()
+        if "Glyph" in msg or "missing from font" in msg or "findfont" in msg:
+            self.found.append(msg)
+
+
+@pytest.fixture(scope="module")
+def exported(graded_class, tmp_path_factory) -> Exported:
+    from autograder.course import load_course
+    from autograder.grading import grade_course
+    from autograder.roster import import_roster
+
+    src, sim, _ = graded_class
+    base = tmp_path_factory.mktemp("export")
+    course = base / "course"
+    shutil.copytree(src, course, symlinks=True)
+    notebooks = load_course(course)
+    assignments = sorted({nb.assignment for nb in notebooks})
+    clean = [s for s in sim.students if not any((s.id, a) in sim.problems for a in assignments)]
+    formula, planted, unreadable, missing = (s.id for s in clean[:4])
+
+    # the roster: everyone simulated, one name that looks like a formula, one student who submitted nothing
+    roster = base / "roster.csv"
+    with roster.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["学号", "姓名", "班级"])
+        for s in sim.students:
+            w.writerow([s.id, FORMULA_NAME if s.id == formula else s.name, s.klass])
+        w.writerow([NOBODY, "缺交生", "客服2402班"])
+    assert not import_roster(roster, course).skipped
+
+    by_chapter = sorted(notebooks, key=lambda nb: nb.chapter)
+    ch1, ch2, ch3 = by_chapter[:3]
+    q = next(q for q in ch1.questions if q.type == "rewrite")
+    path = course / "submitted" / planted / ch1.assignment / f"{ch1.notebook}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == q.answer_cell:
+            cell["source"] = f'{q.var} = "{FORMULA_ANSWER}"'
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    (course / "submitted" / unreadable / ch2.assignment / f"{ch2.notebook}.ipynb").write_text(
+        '{"cells": [ 这不是 JSON', encoding="utf-8")
+    (course / "submitted" / missing / ch3.assignment / f"{ch3.notebook}.ipynb").unlink()
+    grade_course(course, [ch1.assignment, ch2.assignment, ch3.assignment], progress=False)
+
+    watch = _Glyphs()
+    logging.getLogger("matplotlib").addHandler(watch)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = export_course(course, base / "out")
+    finally:
+        logging.getLogger("matplotlib").removeHandler(watch)
+    glyphs = watch.found + [str(w.message) for w in caught
+                            if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
+    return Exported(course, base / "out", result, result.table.chapters, formula, planted, unreadable, missing,
+                    glyphs, [s.id for s in sim.students] + [NOBODY])
+
+
+def _row(rows, sid):
+    return next(r for r in rows if r[0] == sid)
+
+
+def _chapter_cells(header, row, chapter):
+    """(question cells, total, status) of one chapter in a CSV row."""
+    qcols = [header.index(q.label) for q in chapter.questions]
+    return ([row[i] for i in qcols], row[header.index(f"{chapter.title}·合计")],
+            row[header.index(f"{chapter.title}·状态")])
+
+
+def test_csv_is_utf8_with_bom_and_clear_headers(exported: Exported):
+    raw = (exported.out / "scores.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw
+    header, _ = _read_csv(exported.out / "scores.csv")
+    assert header[:3] == ["学号", "姓名", "班级"]
+    assert header[-1] == "总分"
+    for ch in exported.chapters:
+        assert f"{ch.title}·合计" in header and f"{ch.title}·状态" in header
+        for q in ch.questions:
+            assert q.label == f"{ch.title}·{q.var}" and q.label in header
+    assert len(header) == len(set(header))
+
+
+def test_one_row_per_roster_student_in_a_deterministic_order(exported: Exported):
+    header, rows = _read_csv(exported.out / "scores.csv")
+    ids = [r[0] for r in rows]
+    assert sorted(ids) == sorted(exported.students) and len(ids) == len(set(ids))
+    assert all(len(r) == len(header) for r in rows)
+    again = exported.out / "again.csv"
+    write_csv(read_scores(exported.course), again)
+    assert again.read_bytes() == (exported.out / "scores.csv").read_bytes()
+
+
+def test_student_who_submitted_nothing_has_empty_cells_not_zeros(exported: Exported):
+    header, rows = _read_csv(exported.out / "scores.csv")
+    row = _row(rows, NOBODY)
+    assert row[1] == "缺交生" and row[2] == "客服2402班"
+    for ch in exported.chapters:
+        cells, total, status = _chapter_cells(header, row, ch)
+        assert status == MISSING
+        assert cells == [""] * len(cells) and total == ""
+    assert row[-1] == ""
+
+
+def test_missing_notebook_is_not_a_zero(exported: Exported):
+    header, rows = _read_csv(exported.out / "scores.csv")
+    row = _row(rows, exported.missing_student)
+    cells, total, status = _chapter_cells(header, row, exported.chapters[2])
+    assert status == MISSING and set(cells) == {""} and total == ""
+    other, other_total, _ = _chapter_cells(header, row, exported.chapters[0])
+    assert other_total != "" and any(c != "" for c in other)
+
+
+def test_unreadable_submission_is_marked_and_scores_zero(exported: Exported):
+    header, rows = _read_csv(exported.out / "scores.csv")
+    cells, total, status = _chapter_cells(header, _row(rows, exported.unreadable_student), exported.chapters[1])
+    assert status == UNREADABLE
+    assert set(cells) == {"0"} and total == "0"
+
+
+def test_statuses_are_the_four_known_words(exported: Exported):
+    header, rows = _read_csv(exported.out / "scores.csv")
+    cols = [i for i, h in enumerate(header) if h.endswith("·状态")]
+    seen = {r[i] for r in rows for i in cols}
+    assert seen <= {GRADED, MISSING, UNREADABLE, PENDING}
+    assert {MISSING, UNREADABLE, PENDING} <= seen
+
+
+def _num(text: str) -> float:
+    return float(text) if text else 0.0
+
+
+def test_totals_add_up_and_match_nbgrader(exported: Exported):
+    header, rows = _read_csv(exported.out / "scores.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with _gradebook(exported.course) as gb:
+            for row in rows:
+                chapter_totals = []
+                for ch in exported.chapters:
+                    cells, total, status = _chapter_cells(header, row, ch)
+                    if status == MISSING:
+                        continue
+                    assert _num(total) == pytest.approx(sum(_num(c) for c in cells), abs=0.011)
+                    assert _num(total) == pytest.approx(gb.find_submission(ch.assignment, row[0]).score, abs=0.011)
+                    chapter_totals.append(_num(total))
+                if chapter_totals:
+                    assert _num(row[-1]) == pytest.approx(sum(chapter_totals), abs=0.011)
+
+
+def test_short_answer_waits_for_a_manual_score(exported: Exported, tmp_path: Path):
+    course = tmp_path / "course"
+    shutil.copytree(exported.course, course, symlinks=True)
+    table = read_scores(course)
+    student, chapter = next((s, ch) for s in table.students for ch in table.chapters
+                            if s.chapters[ch.assignment].status == PENDING)
+    short = next(q for q in chapter.questions if q.type == "short")
+    before = student.chapters[chapter.assignment]
+    assert before.marks[short.key].score is None and before.marks[short.key].state == "pending"
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with _gradebook(course) as gb:  # what formgrader does when a grader enters a score
+            grade = gb.find_grade(short.grade_cell, short.notebook, chapter.assignment, student.id)
+            grade.manual_score = 3.5
+            grade.needs_manual_grade = False
+            gb.db.commit()
+    write_csv(read_scores(course), tmp_path / "scores.csv")
+    header, rows = _read_csv(tmp_path / "scores.csv")
+    row = _row(rows, student.id)
+    cells, total, status = _chapter_cells(header, row, chapter)
+    assert status == GRADED
+    assert row[header.index(short.label)] == "3.5"
+    assert _num(total) == pytest.approx(before.total + 3.5, abs=0.011)
+
+
+def test_formula_text_is_neutralised_in_csv_and_xlsx(exported: Exported):
+    from openpyxl import load_workbook
+
+    header, rows = _read_csv(exported.out / "scores.csv")
+    assert _row(rows, exported.formula_student)[1] == "'" + FORMULA_NAME
+    wb = load_workbook(exported.out / "scores.xlsx")
+    ws = wb["成绩"]
+    names = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(2, ws.max_row + 1)}
+    cell = names[exported.formula_student]
+    assert cell.value == "'" + FORMULA_NAME and cell.data_type == "s"
+    planted = [c for row in wb["改写规则"].iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.lstrip("'").startswith(FORMULA_ANSWER)]
+    # the example answer of the rule only it breaks, and the offending phrase quoted from it
+    assert "'" + FORMULA_ANSWER in [c.value for c in planted]
+    assert all(c.value.startswith("'" + FORMULA_ANSWER) and c.data_type == "s" for c in planted)
+    for sheet in wb.worksheets:  # nothing anywhere is a formula
+        for row in sheet.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
+                assert not (isinstance(c.value, str) and c.value[:1] in "=+-@\t\r"), (sheet.title, c.coordinate)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\n=1"])
+def test_neutralise_prefixes_formula_starts(text):
+    assert neutralise(text) == "'" + text
+
+
+def test_neutralise_leaves_other_values_alone():
+    assert neutralise("王伟") == "王伟" and neutralise("2024001") == "2024001"
+    assert neutralise(-1.5) == -1.5 and neutralise(None) is None
+
+
+def test_xlsx_has_the_table_and_the_analysis_sheets(exported: Exported):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(exported.out / "scores.xlsx")
+    for name in ("成绩", "总表", "成绩统计", "题目分析", "改写规则", "需关注", "说明"):
+        assert name in wb.sheetnames
+    for ch in exported.chapters:
+        assert ch.label in wb.sheetnames
+    header, rows = _read_csv(exported.out / "scores.csv")
+    ws = wb["成绩"]
+    assert [c.value for c in ws[1]] == header
+    for r, row in enumerate(rows, start=2):
+        got = ["" if c.value is None else c.value for c in ws[r]]
+        for g, want in zip(got, row):
+            if isinstance(g, (int, float)):
+                assert g == pytest.approx(float(want))
+            else:
+                assert g == want
+    assert ws.freeze_panes == "D2"
+    for sheet in ("成绩", "总表", ch.label, "题目分析"):
+        s = wb[sheet]
+        assert s.page_setup.orientation == "landscape" and str(s.page_setup.paperSize) == s.PAPERSIZE_A4 == "9"
+        assert s.page_setup.fitToWidth == 1 and s.sheet_properties.pageSetUpPr.fitToPage
+        assert s.print_title_rows
+    assert ws.cell(1, 1).font.bold
+
+
+def test_item_analysis_sheet(exported: Exported):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(exported.out / "scores.xlsx")["题目分析"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, [c.value for c in r])) for r in ws.iter_rows(min_row=2)]
+    assert len(rows) == sum(len(ch.questions) for ch in exported.chapters)
+    options = [h for h in head if h and h.startswith("选")]
+    choice_rows = [r for r in rows if r["题型"] in ("单选题", "多选题")]
+    assert choice_rows
+    for r in rows:
+        if r["难度 p"] is not None:
+            assert 0 <= r["难度 p"] <= 1
+        if r["区分度 D"] is not None:
+            assert -1 <= r["区分度 D"] <= 1
+    for r in choice_rows:
+        assert r["答案"] and sum(r[o] or 0 for o in options) > 0
+        if r["题型"] == "单选题":  # one letter per readable answer
+            assert sum(r[o] or 0 for o in options) <= r["得分人数"]
+    # the simulated class discriminates: most choice questions have D > 0
+    assert sum((r["区分度 D"] or 0) > 0 for r in choice_rows) > len(choice_rows) / 2
+    stats = exported.result.items
+    assert set(stats) == {ch.assignment for ch in exported.chapters}
+
+
+def test_rewrite_rules_sheet(exported: Exported):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(exported.out / "scores.xlsx")["改写规则"]
+    head = [c.value for c in ws[2]]
+    rows = [dict(zip(head, [c.value for c in r])) for r in ws.iter_rows(min_row=3)]
+    assert rows and exported.result.rewrite_answers > 0
+    counts = [r["合计（份）"] for r in rows]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+    for r in rows:
+        assert r["规则"] and r["示例作答"] and r["类型"] in ("违规用语", "缺少要素", "提醒")
+        assert sum(r[ch.label] or 0 for ch in exported.chapters if ch.label in r) == r["合计（份）"]
+    assert any(r["类型"] == "缺少要素" for r in rows)
+
+
+def test_summary_helpers_for_the_demo(exported: Exported):
+    result = exported.result
+    hardest = result.hardest_items(3)
+    assert len(hardest) == 3 and [st.p for st in hardest] == sorted(st.p for st in hardest)
+    every = [st.p for stats in result.items.values() for st in stats if st.p is not None]
+    assert hardest[0].p == min(every)
+    phrases = result.common_phrases(5)
+    assert phrases and [c for _, c, _ in phrases] == sorted((c for _, c, _ in phrases), reverse=True)
+    assert "导出完成" in result.summary() and "scores.xlsx" in result.summary()
+
+
+def test_attention_sheet_lists_what_a_grader_must_look_at(exported: Exported):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(exported.out / "scores.xlsx")["需关注"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    whole = {(r[0], r[4]) for r in rows if r[3] == "（整份）"}
+    assert (NOBODY, MISSING) in whole and (exported.missing_student, MISSING) in whole
+    assert (exported.unreadable_student, UNREADABLE) in whole
+    assert any(r[4] == PENDING for r in rows)
+
+
+def test_statistics_sheet_counts_submissions(exported: Exported):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(exported.out / "scores.xlsx")["成绩统计"]
+    head = [c.value for c in ws[2]]
+    rows = {r[0].value: dict(zip(head, [c.value for c in r])) for r in ws.iter_rows(min_row=3, max_row=3 + len(exported.chapters))}
+    header, csv_rows = _read_csv(exported.out / "scores.csv")
+    for ch in exported.chapters:
+        col = header.index(f"{ch.title}·状态")
+        submitted = sum(r[col] != MISSING for r in csv_rows)
+        assert rows[ch.label]["实交人数"] == submitted
+        assert rows[ch.label]["应交人数"] == len(csv_rows)
+        assert 0 <= rows[ch.label]["及格率（≥60%）"] <= 1
+
+
+def test_charts_are_png_with_no_missing_glyphs(exported: Exported):
+    for name in ("score_distribution.png", "difficulty_discrimination.png", "top_rules.png"):
+        data = (exported.out / name).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, name
+    assert exported.glyph_messages == []
+    assert exported.result.warnings == []
+
+
+def test_course_without_submissions_exports_the_roster(course: Path, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from autograder.roster import import_rows
+
+    import_rows([{"学号": "2024001", "姓名": "王伟"}, {"学号": "2024002", "姓名": "李娜"}], course)
+    result = export_course(course, tmp_path / "out")
+    header, rows = _read_csv(tmp_path / "out" / "scores.csv")
+    assert [r[:2] for r in rows] == [["2024001", "王伟"], ["2024002", "李娜"]]
+    assert "班级" not in header  # no roster with 班级
+    statuses = [h for h in header if h.endswith("·状态")]
+    assert len(statuses) == len(result.table.chapters) == 4
+    for r in rows:
+        assert {r[header.index(h)] for h in statuses} == {MISSING}
+        assert set(r[2:]) - {MISSING} == {""}
+    load_workbook(tmp_path / "out" / "scores.xlsx")
+    assert (tmp_path / "out" / "top_rules.png").read_bytes().startswith(b"\x89PNG")
+    assert result.rewrite_answers == 0 and result.rules == []
+
+
+def test_missing_gradebook_is_a_clear_error(tmp_path: Path):
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "exercises" / "nbgrader_config.py", course)
+    with pytest.raises(ExportError, match="gradebook"):
+        export_course(course, tmp_path / "out")
+    assert not (course / "gradebook.db").exists()  # not created by looking
+    done = subprocess.run([sys.executable, "-m", "autograder", "export", "--course", str(course),
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 2 and "gradebook" in done.stderr
+    with pytest.raises(ExportError):
+        export_course(tmp_path / "nowhere", tmp_path / "out")

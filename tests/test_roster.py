@@ -1,0 +1,179 @@
+"""Roster import: CSV (BOM, GBK), XLSX, bad rows by line number, idempotence, grades kept."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from autograder.roster import (RosterError, import_roster, join_name, read_roster, split_name, student_classes,
+                               validate_id)
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
+ROSTERS = Path(__file__).resolve().parent / "fixtures" / "roster"
+
+
+@pytest.fixture
+def empty_course(tmp_path: Path) -> Path:
+    """A course folder with only the kit's nbgrader_config.py (no gradebook yet)."""
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(EXERCISES / "nbgrader_config.py", course / "nbgrader_config.py")
+    return course
+
+
+def _students(course: Path) -> dict[str, tuple]:
+    from nbgrader.api import Gradebook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+            classes = student_classes(gb)
+            return {s.id: (s.last_name, s.first_name, classes.get(s.id, "")) for s in gb.students}
+
+
+def test_utf8_bom_csv(empty_course: Path):
+    report = import_roster(ROSTERS / "utf8_bom.csv", empty_course)
+    assert report.added == ["2024001", "2024002", "2024003", "2024004"] and not report.skipped
+    students = _students(empty_course)
+    assert students["2024001"] == ("王", "伟", "客服2401班")
+    assert students["2024003"] == ("欧阳", "娜娜", "客服2402班")  # compound surname
+    assert join_name(*students["2024004"][:2]) == "艾力·买买提"
+
+
+def test_gbk_csv_as_excel_saves_it(empty_course: Path):
+    raw = (ROSTERS / "gbk.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")  # really GBK
+    roster = read_roster(ROSTERS / "gbk.csv")
+    assert roster.encoding == "GBK/GB18030"
+    report = import_roster(ROSTERS / "gbk.csv", empty_course)
+    assert sorted(report.added) == ["2024101", "2024102", "2024103"]
+    students = _students(empty_course)
+    assert students["2024101"] == ("张", "三丰", "客服2403班")
+    assert students["2024103"] == ("诸葛", "亮", "客服2403班")
+
+
+def test_xlsx_with_title_row_numeric_ids_and_header_notes(empty_course: Path):
+    roster = read_roster(ROSTERS / "roster.xlsx")
+    assert [e.id for e in roster.entries] == ["2024201", "2024202", "2024203"]  # 2024202.0 read as a number
+    assert [e.line for e in roster.entries] == [3, 4, 6]  # sheet rows (title in row 1, a blank row 5)
+    import_roster(ROSTERS / "roster.xlsx", empty_course)
+    students = _students(empty_course)
+    assert students["2024202"][:2] == ("李", "雷") and students["2024202"][2] == "客服2401班"
+    assert students["2024203"][2] == ""  # no 班级 in that row
+
+
+def test_bad_rows_are_reported_by_line_and_skipped(empty_course: Path):
+    report = import_roster(ROSTERS / "bad_rows.csv", empty_course)
+    problems = {p.line: p for p in report.skipped}
+    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 10, 13]
+    assert "重复" in problems[3].reason and "第2行" in problems[3].reason
+    assert "为空" in problems[4].reason
+    assert "/" in problems[5].reason
+    assert "\\" in problems[6].reason
+    assert "." in problems[7].reason
+    assert ":" in problems[8].reason and "*" not in problems[8].reason
+    assert "控制字符" in problems[9].reason
+    assert "科学计数法" in problems[10].reason
+    assert "|" in problems[13].reason  # lines 11–12 hold one row: a quoted name with a line break
+    assert sorted(report.added) == ["2024301", "2024302", "2024303"]
+    assert _students(empty_course)["2024303"][:2] == ("周", "杰")  # full-width digits, line break in the name
+    text = report.summary()
+    assert "第4行" in text and "跳过 9 行" in text
+
+
+def test_missing_header_names_the_headers_found(empty_course: Path, tmp_path: Path):
+    path = tmp_path / "no_name.csv"
+    path.write_text("学号,名称,班级\n2024001,王伟,客服2401班\n", encoding="utf-8")
+    with pytest.raises(RosterError) as err:
+        read_roster(path)
+    assert "姓名" in str(err.value) and "学号、名称、班级" in str(err.value)
+    path.write_text("编号,名字\n1,王伟\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="编号"):
+        read_roster(path)
+
+
+def test_reimport_is_idempotent(empty_course: Path):
+    first = import_roster(ROSTERS / "utf8_bom.csv", empty_course)
+    before = _students(empty_course)
+    again = import_roster(ROSTERS / "utf8_bom.csv", empty_course)
+    assert not again.added and not again.updated
+    assert sorted(again.unchanged) == sorted(first.added)
+    assert _students(empty_course) == before
+
+
+def test_dry_run_writes_nothing(empty_course: Path):
+    report = import_roster(ROSTERS / "utf8_bom.csv", empty_course, dry_run=True)
+    assert len(report.added) == 4
+    assert _students(empty_course) == {}
+
+
+def test_existing_students_keep_their_grades(graded_class, tmp_path: Path):
+    from nbgrader.api import Gradebook
+
+    src, sim, _ = graded_class
+    course = tmp_path / "course"
+    shutil.copytree(src, course, symlinks=True)
+    db = f"sqlite:///{course / 'gradebook.db'}"
+
+    def scores():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Gradebook(db, "kefu-etiquette") as gb:
+                return {(s.id, a.name): gb.find_submission(a.name, s.id).score
+                        for s in gb.students for a in gb.assignments if s.submissions}
+
+    before = scores()
+    assert any(v > 0 for v in before.values())
+    first = sim.students[0]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("学号,姓名,班级\n"
+                      f"{first.id},{first.name},{first.klass}\n"
+                      "2099001,新同学,客服2401班\n", encoding="utf-8-sig")
+    report = import_roster(roster, course)
+    assert report.added == ["2099001"] and report.updated == [first.id]
+    assert len(report.kept) == len(sim.students) - 1  # not in the file: kept, not deleted
+    assert scores() == before
+    students = _students(course)
+    assert join_name(*students[first.id][:2]) == first.name
+    assert len(students) == len(sim.students) + 1
+
+
+def test_name_split_is_lossless():
+    for name in ("王伟", "欧阳娜娜", "司马光", "欧阳", "李", "艾力·买买提", "Anna Li", "买买提 艾力"):
+        last, first = split_name(name)
+        assert last + first == name
+        assert join_name(last, first) == name
+    assert join_name("Smith", "John") == "John Smith"
+    assert join_name(None, None) == ""
+
+
+@pytest.mark.parametrize("raw, ok", [
+    ("2024001", True), ("李雷", True), ("2024 040", True), ("２０２４００１", True),
+    ("", False), ("a/b", False), ("a\\b", False), (".x", False), ("..", False), ("a:b", False),
+    ("a*b", False), ("a?b", False), ('a"b', False), ("a<b", False), ("a>b", False), ("a|b", False),
+    ("a\x00b", False), ("a\u200bb", False), ("2.02401E+11", False), ("x" * 129, False),
+])
+def test_validate_id(raw, ok):
+    sid, problem = validate_id(raw)
+    assert (problem is None) == ok, problem
+    if raw == "２０２４００１":
+        assert sid == "2024001"
+
+
+def test_cli_import_and_bad_header(empty_course: Path, tmp_path: Path):
+    cmd = [sys.executable, "-m", "autograder", "roster", "import", str(ROSTERS / "utf8_bom.csv"),
+           "--course", str(empty_course)]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "新增 4 人" in done.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("学号,名称\n1,王伟\n", encoding="utf-8")
+    done = subprocess.run(cmd[:5] + [str(bad), "--course", str(empty_course)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 2 and "姓名" in done.stderr and "名称" in done.stderr
