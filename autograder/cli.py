@@ -118,6 +118,50 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    _ensure_venv_on_path()
+    _skip_slow_optional_imports()
+    from .export import ExportError, export_course
+
+    try:
+        result = export_course(args.course, args.out, charts=not args.no_charts)
+    except (ExportError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0
+
+
+def _cmd_roster(args: argparse.Namespace) -> int:
+    _ensure_venv_on_path()
+    _skip_slow_optional_imports()
+    from .roster import RosterError, import_roster
+
+    try:
+        report = import_roster(args.file, args.course, dry_run=args.dry_run)
+    except (RosterError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    _ensure_venv_on_path()
+    _skip_slow_optional_imports()
+    from .demo import run_demo
+
+    if args.students < 1:
+        print("error: --students must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        run_demo(args.students, args.out, exercises=args.exercises)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m autograder",
                                 description="客服礼仪课程与自动评分工具 / call-center etiquette courseware kit")
@@ -150,6 +194,27 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignments to grade (default: all released)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_cmd_grade)
+
+    e = sub.add_parser("export", help="scores.csv, scores.xlsx (item analysis, rewrite rules) and charts from the gradebook")
+    e.add_argument("--course", required=True, metavar="DIR", help="nbgrader course directory")
+    e.add_argument("--out", required=True, metavar="OUTDIR", help="where to write the files (created if missing)")
+    e.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    e.set_defaults(func=_cmd_export)
+
+    r = sub.add_parser("roster", help="class roster (学号, 姓名, 班级) into the gradebook")
+    rsub = r.add_subparsers(dest="roster_command", required=True, metavar="ACTION")
+    ri = rsub.add_parser("import", help="import a CSV (UTF-8/GBK) or XLSX roster with headers 学号, 姓名[, 班级]")
+    ri.add_argument("file", metavar="FILE", help="roster file (.csv or .xlsx)")
+    ri.add_argument("--course", required=True, metavar="DIR", help="nbgrader course directory")
+    ri.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    ri.set_defaults(func=_cmd_roster)
+
+    d = sub.add_parser("demo", help="the main job end to end on a simulated class (SQLite gradebook)")
+    d.add_argument("--students", type=int, default=40, metavar="N", help="students in the simulated class (default 40)")
+    d.add_argument("--out", default="demo-output", metavar="OUTDIR", help="where the course and exports go")
+    d.add_argument("--exercises", default="exercises", metavar="DIR",
+                   help="the kit's course folder to start from (default exercises/, run from the project root)")
+    d.set_defaults(func=_cmd_demo)
     return p
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections import Counter
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,20 +146,15 @@ def _summary(result: DemoResult, names, imported, sim, report, exported) -> str:
             lines.append(f"  {s.label:8} 平均 {s.mean:5.1f} / {s.max_score:g}（得分率 {s.score_rate:.0%}，"
                          f"及格率 {s.pass_rate:.0%}，实交 {s.submitted}/{s.enrolled}）")
 
-    items = [st for stats in exported.items.values() for st in stats if st.p is not None and st.item.type != "short"]
-    hardest = sorted(items, key=lambda st: st.p)[:3]
     lines.append("")
     lines.append("最难的三道题 the three hardest questions (难度 p = 平均得分率):")
-    for st in hardest:
+    for st in exported.hardest_items(3):
         lines.append(f"  {st.item.label:14} p = {st.p:.2f}  区分度 D = {_fmt(st.discrimination)}")
 
-    phrases: Counter = Counter()
-    for r in exported.rules:
-        if r.kind == "forbidden" and not r.rule.startswith("answer."):
-            phrases.update(r.phrases)
+    phrases = exported.common_phrases(5)
     lines.append("")
     lines.append("最常见的禁语 the most common taboo phrases in rewrites (出现在几份答案里):")
-    lines.append("  " + "，".join(f"「{p}」{n} 份" for p, n in phrases.most_common(5)) if phrases else "  （无）")
+    lines.append("  " + ("，".join(f"「{p}」{n} 份" for p, n, _ in phrases) if phrases else "（无）"))
 
     lines.append("")
     lines.append("文件 files:")

@@ -1,0 +1,43 @@
+"""The main job end to end: `python -m autograder demo`."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    out = tmp_path / "demo"
+    run = subprocess.run([sys.executable, "-m", "autograder", "demo", "--students", "12", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    text = run.stdout
+    for words in ("各章平均分", "最难的三道题", "最常见的禁语", "scores.xlsx", "第1章 电话礼仪"):
+        assert words in text, words
+    course = out / "course"
+    assert (course / "gradebook.db").exists() and (course / "release" / "ch4_price").is_dir()
+    assert len(list((course / "autograded").glob("*/*/*.ipynb"))) >= 12 * 4 - 4
+    with open(out / "export" / "scores.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 12
+    statuses = {v for r in rows for k, v in r.items() if k.endswith("状态")}
+    assert "已评分" in statuses and "待人工评分" in statuses
+    assert (out / "grading-report.txt").read_text(encoding="utf-8").startswith("评分完成")
+    # a second run starts from a fresh class, not on top of the first
+    again = subprocess.run([sys.executable, "-m", "autograder", "demo", "--students", "3", "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    with open(out / "export" / "scores.csv", encoding="utf-8-sig") as f:
+        assert len(list(csv.DictReader(f))) == 3
+
+
+def test_demo_outside_the_project_says_where_to_run_it(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "autograder", "demo", "--students", "2", "--out", str(tmp_path / "d")],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "project root" in run.stderr
