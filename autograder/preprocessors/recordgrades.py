@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
-from .sharedgradebook import shared_gradebook
+from .sharedgradebook import bind_shared
 
 __all__ = ["RecordGrades"]
 
@@ -17,12 +17,6 @@ class RecordGrades(SaveAutoGrades):
     """
 
     def preprocess(self, nb, resources):
-        gb = shared_gradebook(resources)
-        if gb is None:
+        if bind_shared(self, resources) is None:
             return super().preprocess(nb, resources)
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        self.gradebook = gb
         return NbGraderPreprocessor.preprocess(self, nb, resources)

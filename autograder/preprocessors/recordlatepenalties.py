@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from nbgrader.preprocessors import AssignLatePenalties
 
-from .sharedgradebook import shared_gradebook
+from .sharedgradebook import bind_shared
 
 __all__ = ["RecordLatePenalties"]
 
@@ -12,12 +12,9 @@ class RecordLatePenalties(AssignLatePenalties):
     """Apply the configured late-submission plugin, as ``AssignLatePenalties`` does."""
 
     def preprocess(self, nb, resources):
-        gb = shared_gradebook(resources)
+        gb = bind_shared(self, resources)
         if gb is None:
             return super().preprocess(nb, resources)
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
         self.init_plugin()
         assignment = gb.find_submission(self.assignment_id, self.student_id)
         notebook = gb.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)

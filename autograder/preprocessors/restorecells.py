@@ -4,7 +4,7 @@ from __future__ import annotations
 from nbformat.notebooknode import from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 
-from .sharedgradebook import shared_gradebook
+from .sharedgradebook import bind_shared
 
 __all__ = ["RestoreCells"]
 
@@ -53,13 +53,8 @@ class RestoreCells(OverwriteCells):
         return cell, resources
 
     def preprocess(self, nb, resources):
-        gb = shared_gradebook(resources)
-        if gb is None:
+        if bind_shared(self, resources) is None:
             return super().preprocess(nb, resources)
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        self.gradebook = gb
         nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
         if self.add_missing_cells:
             nb, resources = self.add_missing_grade_cells(nb, resources)
