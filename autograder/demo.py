@@ -67,7 +67,7 @@ def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int 
     times["roster"] = time.perf_counter() - t
 
     t = _step("[4/6] 收作业 collect submissions (simulated class, a few broken files on purpose)", log)
-    sim = simulate_class(course, seed=seed, students=roster)
+    simulate_class(course, seed=seed, students=roster)
     times["simulate"] = time.perf_counter() - t
 
     t = _step("[5/6] 评分 grade kernel-free into the nbgrader gradebook", log)
@@ -75,7 +75,7 @@ def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int 
     (out / "grading-report.txt").write_text(report.summary() + "\n", encoding="utf-8")
     times["grade"] = time.perf_counter() - t
 
-    t = _step(f"      人工评分 a grader marks chapter 1's short answers (as in formgrader); "
+    t = _step("      人工评分 a grader marks chapter 1's short answers (as in formgrader); "
               "the other chapters stay 待人工评分", log)
     marked = _mark_short_answers(course, names[0])
     times["manual grading"] = time.perf_counter() - t
@@ -86,7 +86,7 @@ def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int 
     times["total"] = time.perf_counter() - started
 
     result = DemoResult(out, course, len(roster), len(report.results), times)
-    result.summary = _summary(result, names, imported, sim, report, exported)
+    result.summary = _summary(result, names, imported, report, exported, marked)
     log(result.summary)
     return result
 
@@ -129,13 +129,14 @@ def _mark_short_answers(course: Path, assignment: str) -> int:
     return marked
 
 
-def _summary(result: DemoResult, names, imported, sim, report, exported) -> str:
+def _summary(result: DemoResult, names, imported, report, exported, marked: int) -> str:
     lines = ["", "=" * 72, "演示结果 demo summary", "=" * 72]
     lines.append(f"班级 class: {result.students} 名学生（名单导入：新增 {len(imported.added)}，"
                  f"跳过 {len(imported.skipped)}）；作业 assignments: {', '.join(names)}")
     lines.append(f"评分 graded: {result.notebooks} 份 notebook，用时 {result.seconds['grade']:.1f} s（不运行任何学生代码）；"
                  f"无法完整读取的提交 {len({i.student for i in report.issues})} 名学生，"
                  f"明细见 grading-report.txt")
+    lines.append(f"人工评分 manual grading: 第1章简答题 {marked} 份已打分，其余各章简答题待人工评分（formgrader）")
 
     lines.append("")
     lines.append("各章平均分 class averages:")

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import csv
 import json
-import logging
 import re
 import warnings
 from collections import Counter
@@ -625,17 +624,6 @@ def write_xlsx(result: ExportResult, path: str | Path, charts: dict[str, Path] |
     return path
 
 
-class _GlyphWatch(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        msg = record.getMessage()
-        if "Glyph" in msg or "missing from font" in msg or "findfont" in msg:
-            self.messages.append(msg)
-
-
 def export_course(course_dir: str | Path, out_dir: str | Path, charts: bool = True) -> ExportResult:
     """Read the gradebook and write scores.csv, scores.xlsx and the PNG charts into ``out_dir``."""
     course_dir = Path(course_dir)
@@ -649,18 +637,11 @@ def export_course(course_dir: str | Path, out_dir: str | Path, charts: bool = Tr
     if charts:
         from . import exportcharts
 
-        watch = _GlyphWatch()
-        logger = logging.getLogger("matplotlib")
-        logger.addHandler(watch)
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                pngs = exportcharts.write_charts(result, out)
-        finally:
-            logger.removeHandler(watch)
-        result.warnings += watch.messages
-        result.warnings += [str(w.message) for w in caught
-                            if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
+        from .fonts import glyph_problems
+
+        with glyph_problems() as problems:
+            pngs = exportcharts.write_charts(result, out)
+        result.warnings += problems
     result.files["scores.xlsx"] = write_xlsx(result, out / "scores.xlsx", pngs)
     result.files.update(pngs)
     return result

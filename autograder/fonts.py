@@ -12,10 +12,14 @@ runs, so ``import autograder`` never pays for it.
 """
 from __future__ import annotations
 
+import logging
+import warnings
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["FONT_PACKAGE", "FONT_FILE", "font_path", "use_chinese_font"]
+__all__ = ["FONT_PACKAGE", "FONT_FILE", "font_path", "use_chinese_font", "glyph_problems"]
 
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"
 FONT_FILE = "NotoSansSC-Regular.otf"
@@ -56,3 +60,36 @@ def use_chinese_font() -> str:
     # the Unicode minus sign (U+2212) is not in every CJK font
     rcParams["axes.unicode_minus"] = False
     return name
+
+
+def _is_glyph_problem(message: str) -> bool:
+    return "Glyph" in message or "missing from font" in message or "findfont" in message
+
+
+@contextmanager
+def glyph_problems() -> Iterator[list[str]]:
+    """Collect missing-glyph and font-not-found complaints while drawing.
+
+    matplotlib reports them both as warnings and through its logger; the
+    yielded list holds every such message once the block ends.
+    """
+    found: list[str] = []
+
+    class _Grab(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if _is_glyph_problem(record.getMessage()):
+                found.append(record.getMessage())
+
+    handler = _Grab(level=logging.DEBUG)
+    logger = logging.getLogger("matplotlib")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield found
+        found.extend(str(w.message) for w in caught if _is_glyph_problem(str(w.message)))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)

@@ -156,7 +156,7 @@ class Grader:
     # ------------------------------------------------------------------ grading
 
     def grade(self, assignments: list[str] | None = None, progress: bool = True) -> GradeReport:
-        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.api import Gradebook
 
         from .gradebookview import SourceCache
 

@@ -260,7 +260,6 @@ def simulate_class(course_dir: str | Path, n_students: int = 40, seed: int = 202
     the keys that decide which answers the simulated students get right).
     """
     course_dir = Path(course_dir)
-    rng = random.Random(seed)
     students = students or make_roster(n_students, seed)
     notebooks = load_course(course_dir, assignments)
     sim = SimulatedClass(students)

@@ -1,11 +1,8 @@
 """Course charts: Chinese labels render with the bundled font, no missing glyphs, right figures."""
 from __future__ import annotations
 
-import logging
 import os
 import re
-import warnings
-from contextlib import contextmanager
 
 import pytest
 
@@ -14,31 +11,7 @@ from autograder import charts, fonts
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-@contextmanager
-def glyph_problems():
-    """Collect missing-glyph / font-not-found complaints from warnings and matplotlib's logging."""
-    found: list[str] = []
-
-    class Grab(logging.Handler):
-        def emit(self, record):
-            msg = record.getMessage()
-            if "Glyph" in msg or "findfont" in msg or "missing from font" in msg:
-                found.append(msg)
-
-    handler = Grab()
-    logger = logging.getLogger("matplotlib")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield found
-        found.extend(str(w.message) for w in caught
-                     if "Glyph" in str(w.message) or "missing from font" in str(w.message))
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
+glyph_problems = fonts.glyph_problems
 
 
 def _texts(fig) -> list:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.fonts import glyph_problems
 from autograder.export import (GRADED, MISSING, PENDING, UNREADABLE, ExportError, export_course, neutralise,
                                read_scores, write_csv)
 
@@ -47,17 +47,6 @@ def _gradebook(course: Path):
     from nbgrader.api import Gradebook
 
     return Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette")
-
-
-class _Glyphs(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.DEBUG)
-        self.found: list[str] = []
-
-    def emit(self, record):
-        msg = record.getMessage()
-        if "Glyph" in msg or "missing from font" in msg or "findfont" in msg:
-            self.found.append(msg)
 
 
 @pytest.fixture(scope="module")
@@ -99,16 +88,8 @@ def exported(graded_class, tmp_path_factory) -> Exported:
     (course / "submitted" / missing / ch3.assignment / f"{ch3.notebook}.ipynb").unlink()
     grade_course(course, [ch1.assignment, ch2.assignment, ch3.assignment], progress=False)
 
-    watch = _Glyphs()
-    logging.getLogger("matplotlib").addHandler(watch)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            result = export_course(course, base / "out")
-    finally:
-        logging.getLogger("matplotlib").removeHandler(watch)
-    glyphs = watch.found + [str(w.message) for w in caught
-                            if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
+    with glyph_problems() as glyphs:
+        result = export_course(course, base / "out")
     return Exported(course, base / "out", result, result.table.chapters, formula, planted, unreadable, missing,
                     glyphs, [s.id for s in sim.students] + [NOBODY])
 

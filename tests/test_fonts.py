@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import io
-import logging
 import os
 import subprocess
 import sys
 import textwrap
-import warnings
-from contextlib import contextmanager
 
 import pytest
 
@@ -16,31 +13,7 @@ from autograder import fonts
 
 
 
-@contextmanager
-def glyph_problems():
-    """Collect matplotlib's missing-glyph / font-not-found complaints (warnings and logging)."""
-    found: list[str] = []
-
-    class Grab(logging.Handler):
-        def emit(self, record):
-            msg = record.getMessage()
-            if "Glyph" in msg or "findfont" in msg or "missing from font" in msg:
-                found.append(msg)
-
-    handler = Grab(level=logging.DEBUG)
-    logger = logging.getLogger("matplotlib")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield found
-        found.extend(str(w.message) for w in caught
-                     if "Glyph" in str(w.message) or "missing from font" in str(w.message))
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
+glyph_problems = fonts.glyph_problems
 
 
 def _render(text: str) -> bytes:

@@ -5,8 +5,7 @@ import copy
 
 import pytest
 from nbformat import from_dict
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from nbgrader.nbgraderformat import ValidationError
+from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.preprocessors import CheckCellMetadata
 
 from autograder.preprocessors import CheckMetadata, DropEmptyMetadata, FeedbackAnswers, KernelFreeGrade
