@@ -1,0 +1,134 @@
+"""Benchmark of the rewrite checker (autograder.check), figures side by side.
+
+    python bench/bench_check.py [--runs N]
+
+Prints, in one run:
+  * start-up: a bare `python -c pass`, then `python -c "from autograder import
+    check; check(…, 'opening')"` (median of N subprocess runs each), and the
+    difference (target: at most 80 ms).  The first process after a rule file
+    changes also parses the YAML and compiles the regexes ("cold"); later
+    ones reuse the load cache ("warm", see autograder/engine.py).  Both are
+    shown; the target is about the warm figure, the usual case.
+  * µs per check on ~40-character utterances, over many calls and several
+    scenarios (target: at most 60 µs);
+  * ms for one 100,000-character answer (target: under 50 ms), realistic and
+    pathological.
+Wall-clock medians; the machine's load average is printed because other
+processes on a shared 2-core machine inflate every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+UTTERANCES = [  # (scenario, ~40-character answer), good and bad
+    ("opening", "您好，这里是阳光保险客服中心，工号1025的小李为您服务，请问有什么可以帮您？"),
+    ("opening", "喂，你好，找谁啊？那个，我们这里是客服中心，有啥事你就直接说吧，快点讲。"),
+    ("hold", "好的，我需要帮您核实一下这张订单的信息，麻烦您稍候片刻，请不要挂机好吗？"),
+    ("complaint_accept", "非常抱歉给您添麻烦了，我马上安排师傅上门处理，今天下午五点前给您答复。"),
+    ("cannot_answer_now", "我不知道，这事不归我们管，你找营业厅问去吧，我也没办法帮你查，就这样。"),
+    ("price_objection", "我理解您的顾虑，这款净水器的品质和售后服务都有保障，您可以先体验一下。"),
+    ("price_objection", "这样的价格还嫌贵？我们这里从不打折，别家的都是便宜货，买不起就别买了。"),
+    ("closing", "请问您还有其他问题吗？感谢您的来电，祝您生活愉快，再见！欢迎您再次致电。"),
+    ("mishear", "對不起，我這邊線路有雜音沒有聽清楚，請您再重複一遍您的訂單號碼，好嗎？"),
+    ("escalate", "对不起，这件事超出了我的处理权限，我请主管在两小时内与您联系，您看可以吗？"),
+]
+
+SENTENCE = "您好，这里是平安客服中心，工号3577为您服务，请问有什么可以帮您？非常抱歉给您添麻烦了，我马上派人上门处理，今天下午五点前给您答复……"
+LONG_INPUTS = {
+    "realistic (sentences, full-width punctuation, ……)": (SENTENCE * 2000)[:100_000],
+    "realistic, Traditional script": ("您好，這裡是平安客服中心，請問有什麼可以幫您？非常抱歉給您添麻煩了，我們兩個工作日內回覆您。 " * 3000)[:100_000],
+    "pathological: 你 × 100,000": "你" * 100_000,
+    "pathological: 迷你 × 50,000 (all excused)": "迷你" * 50_000,
+    "pathological: 嗯， × 50,000 (fillers)": "嗯，" * 50_000,
+}
+
+
+def _median_run(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def startup(runs: int) -> None:
+    py = sys.executable
+    code = "from autograder import check; check('您好，这里是客服中心，请问有什么可以帮您？', 'opening')"
+    subprocess.run([py, "-c", "pass"], check=True)  # warm the OS file cache
+    bare = _median_run([py, "-c", "pass"], runs)
+    first = _median_run([py, "-c", code], runs)
+    print(f"start-up (median of {runs} runs, fresh processes)")
+    print(f"  bare `python -c pass`                 {bare:7.1f} ms")
+    print(f"  import + first check                  {first:7.1f} ms   difference {first - bare:6.1f} ms"
+          f"   target <= 80 ms  {'OK' if first - bare <= 80 else 'OVER'}")
+
+
+def per_check(seconds: float = 2.0) -> None:
+    from autograder import check
+
+    for key, text in UTTERANCES:
+        check(text, key)
+    calls = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for key, text in UTTERANCES:
+            check(text, key)
+        calls += len(UTTERANCES)
+    elapsed = time.perf_counter() - t0
+    us = elapsed / calls * 1e6
+    mean_len = statistics.mean(len(t) for _, t in UTTERANCES)
+    print(f"per check ({calls} calls over {len(UTTERANCES)} utterances of ~{mean_len:.0f} characters,"
+          f" {len({k for k, _ in UTTERANCES})} scenarios, good and bad)")
+    print(f"  {us:7.1f} µs per check   target <= 60 µs  {'OK' if us <= 60 else 'OVER'}")
+    worst = []
+    for key, text in UTTERANCES:
+        n = 2000
+        t = time.perf_counter()
+        for _ in range(n):
+            check(text, key)
+        worst.append(((time.perf_counter() - t) / n * 1e6, key, text[:14]))
+    slowest = max(worst)
+    print(f"  slowest single utterance: {slowest[0]:.1f} µs ({slowest[1]}: {slowest[2]}…)")
+
+
+def long_inputs(repeats: int = 5) -> None:
+    from autograder import check
+    from autograder.engine import scenarios
+
+    keys = [s.key for s in scenarios()]
+    print(f"one 100,000-character answer (median of {repeats}, slowest scenario of {len(keys)})")
+    for label, text in LONG_INPUTS.items():
+        worst = 0.0
+        for key in keys:
+            times = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                check(text, key)
+                times.append(time.perf_counter() - t)
+            worst = max(worst, statistics.median(times) * 1000)
+        print(f"  {label:48} {worst:7.1f} ms   target < 50 ms  {'OK' if worst < 50 else 'OVER'}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=15, help="subprocess runs per start-up figure")
+    args = ap.parse_args()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores, load average {load:.2f}")
+    startup(args.runs)
+    per_check()
+    long_inputs()
+
+
+if __name__ == "__main__":
+    main()
