@@ -94,7 +94,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             for p in problems:
                 print(p, file=sys.stderr)
             if not problems:
-                print("exercises/source is up to date with the bank")
+                print(f"{args.source} is up to date with the bank")
             return 1 if problems else 0
         for path in write_all(args.bank, args.source):
             print(f"wrote {path}")

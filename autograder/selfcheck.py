@@ -75,7 +75,7 @@ def _html(rows: list[Row]) -> str:
             f"<table>{body}</table>")
 
 
-def self_check(public: dict, sources: list[str] | None = None) -> list[Row]:
+def self_check(public: dict, sources: list[str] | None = None) -> list[Row] | None:
     """Check every answer in ``public`` ({var: {type, options|scenario, bad}}) and show a table."""
     interactive = sources is None
     if interactive:
