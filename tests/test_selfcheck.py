@@ -43,3 +43,25 @@ def test_missing_cell_is_reported():
 def test_self_check_returns_rows_when_given_sources():
     rows = self_check(PUBLIC, ['第1题 = "C"'])
     assert [r.var for r in rows] == ["第1题", "第2题", "第3题"]
+
+
+def test_self_check_cell_works_in_a_released_notebook_run_in_a_kernel(released_course):
+    """What a student sees: fill the release notebook, Run All, read the last cell's table."""
+    import json
+
+    import nbformat
+    import pytest
+    from nbclient import NotebookClient
+
+    from conftest import fill, key_answers, release_notebook
+
+    pytest.importorskip("ipykernel")
+    answers = key_answers("ch1_telephone")
+    answers["第1题"] = '"AB"'  # unreadable for a single choice
+    nb = nbformat.reads(json.dumps(fill(release_notebook(released_course, "ch1_telephone"), answers)), as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=False).execute()
+    html = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[-1].outputs)
+    assert "自查结果" in html
+    assert "单选题只能填写一个字母" in html  # the problem is explained
+    assert "通过规则检查" in html  # rewrites were checked by the engine
+    assert "回答正确" not in html and "回答不正确" not in html
