@@ -258,6 +258,13 @@ class ScoreSummary:
     bands: dict[str, int] = field(default_factory=dict)
     alpha: float | None = None  # Cronbach's alpha (KR-20 for 0/1 items)
 
+    def describe(self) -> str:
+        """One line for a printed summary: average, score rate, pass rate, who submitted."""
+        if self.mean is None:
+            return "无提交"
+        return (f"平均 {self.mean:5.1f} / {self.max_score:g}（得分率 {self.score_rate:.0%}，"
+                f"及格率 {self.pass_rate:.0%}，实交 {self.submitted}/{self.enrolled}）")
+
 
 def summarise(label: str, scores: Sequence[float | None], max_score: float,
               alpha: float | None = None) -> ScoreSummary:

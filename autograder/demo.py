@@ -140,12 +140,7 @@ def _summary(result: DemoResult, names, imported, report, exported, marked: int)
 
     lines.append("")
     lines.append("各章平均分 class averages:")
-    for s in exported.summaries:
-        if s.mean is None:
-            lines.append(f"  {s.label:8} 无提交")
-        else:
-            lines.append(f"  {s.label:8} 平均 {s.mean:5.1f} / {s.max_score:g}（得分率 {s.score_rate:.0%}，"
-                         f"及格率 {s.pass_rate:.0%}，实交 {s.submitted}/{s.enrolled}）")
+    lines += [f"  {s.label:8} {s.describe()}" for s in exported.summaries]
 
     lines.append("")
     lines.append("最难的三道题 the three hardest questions (难度 p = 平均得分率):")

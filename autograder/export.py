@@ -495,12 +495,7 @@ class ExportResult:
     def summary(self) -> str:
         lines = [f"导出完成 exported: {len(self.table.students)} 名学生, {len(self.table.chapters)} 章, "
                  f"{len(self.table.questions)} 题"]
-        for s in self.summaries:
-            if s.mean is None:
-                lines.append(f"  {s.label}: 无提交")
-            else:
-                lines.append(f"  {s.label}: 实交 {s.submitted}/{s.enrolled} 人, 平均 {s.mean:g}/{s.max_score:g} "
-                             f"(得分率 {s.score_rate:.0%}), 及格率 {s.pass_rate:.0%}")
+        lines += [f"  {s.label}: {s.describe()}" for s in self.summaries]
         flagged = [st for stats in self.items.values() for st in stats if st.flags]
         if flagged:
             lines.append(f"  需要检查的题目 flagged questions: {len(flagged)}（见 scores.xlsx 的“题目分析”）")
