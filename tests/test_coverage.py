@@ -151,6 +151,14 @@ def test_map_lists_each_seed_key_point_once():
     assert ids == expected, "ids must run 000-01 … 004-35 in order, without gaps"
 
 
+def test_paraphrases_are_simplified_chinese():
+    import opencc
+
+    text = "".join(p.point for p in load_map())
+    converted = opencc.OpenCC("t2s").convert(text)
+    assert sorted({a for a, b in zip(text, converted) if a != b}) == []
+
+
 def test_every_taught_section_exists_in_its_notebook():
     missing = [(p.id, ref) for p in load_map() for ref in p.taught if not section_exists(ref)]
     assert not missing, f"sections named in coverage.yaml that no notebook heading matches: {missing}"
