@@ -28,13 +28,19 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # Facts, figures and procedures from the seeds each chapter must teach.
 MUST_MENTION = {
     "ch1_telephone": ["铃响一声", "15 秒", "120 字", "不超过 3 次", "方便接听", "客户挂机后再挂机",
-                      "转接", "十字用语", "礼节", "礼貌", "宜", "忌", "6 声"],
+                      "转接", "十字用语", "礼节", "礼貌", "宜", "忌", "6 声",
+                      "标准普通话", "直呼", "推诿", "私人电话", "闲聊", "故障申告", "大面积故障",
+                      "非工作时间", "业务受理", "工单", "核实对方身份", "主动回拨", "对每一次通话"],
     "ch2_smile": ["小镜子", "发自内心", "排除烦恼", "胸怀", "感情上的沟通", "耐心", "专心", "用心",
-                  "关心", "自信", "说一遍和说一百遍"],
+                  "关心", "自信", "说一遍和说一百遍", "开放式提问", "不追问“为什么”", "“是吗”",
+                  "口头语", "暖语", "冷语", "撞语", "辩语", "“谢谢”"],
     "ch3_complaint": ["先安抚情绪，后处理问题", "45%", "4%", "96%", "90%", "8～16", "98%", "20 人以上",
-                      "跟踪回访", "不把电话转来转去", "文明用语", "凭证", "主管", "两个工作日内"],
+                      "跟踪回访", "不把电话转来转去", "文明用语", "凭证", "主管", "两个工作日内",
+                      "本课程要求", "约 **10 人**", "100%", "80%", "1 分钟", "70%", "关键时刻",
+                      "明示需求", "暗示需求", "我们的规定是", "请诚实回答", "回访电话", "请问您有什么建议"],
     "ch4_price": ["15%", "这样的价格还嫌贵", "您是不是真的想要", "从不打折", "先看看", "说理比较",
-                  "折扣不是万能的", "质量、服务和品牌"],
+                  "折扣不是万能的", "质量、服务和品牌", "电话里", "开场白", "说“是”", "成交的余地",
+                  "发个报价", "不轻易放弃"],
 }
 
 
@@ -157,6 +163,14 @@ def test_notebooks_reference_existing_practice_items():
         # every practice item is used somewhere
         used = set(re.findall(r'\.(?:quiz|sandbox)\("(\w+)"\)', code))
         assert used == set(book.quizzes) | set(book.sandboxes), name
+
+
+def test_price_chapter_is_set_on_the_phone():
+    """A call-centre course: the price-objection examples are phone calls, not a shop floor."""
+    text = markdown(load("ch4_price")) + (COURSE / "practice" / "ch4_price.yaml").read_text(encoding="utf-8")
+    shop_floor = [w for w in ("导购", "柜台", "店里", "服装店", "鞋店", "商场", "就走了", "进店") if w in text]
+    assert not shop_floor, f"shop-floor framing in chapter 4: {shop_floor}"
+    assert text.count("电话") >= 10
 
 
 # --------------------------------------------------------------------------- execution in a fresh kernel

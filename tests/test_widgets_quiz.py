@@ -161,6 +161,29 @@ def test_load_by_name_and_by_path(tmp_path):
         book.get_sandbox("nope")
 
 
+def test_keypoints_are_optional_and_read_in_order(tmp_path):
+    _write(tmp_path, GOOD)
+    book = load_practice("demo", base=tmp_path)
+    assert book.get_quiz("quiz1").questions[0].keypoints == ()
+    assert book.get_sandbox("s1").keypoints == ()
+    cited = GOOD.replace("explanation: 解析", "explanation: 解析\n        keypoints: [002-14, 000-03, 001-124]")
+    cited = cited.replace("bad: 喂？", "bad: 喂？\n    keypoints: [000-06]")
+    _write(tmp_path, cited)
+    book = load_practice("demo", base=tmp_path)
+    assert book.get_quiz("quiz1").questions[0].keypoints == ("002-14", "000-03", "001-124")
+    assert book.get_sandbox("s1").keypoints == ("000-06",)
+
+
+def test_every_course_practice_question_cites_keypoints():
+    for chapter in CHAPTERS:
+        book = load_practice(chapter, base=COURSE)
+        for quiz in book.quizzes.values():
+            for question in quiz.questions:
+                assert question.keypoints, f"{chapter}: {question.id} cites no seed key point"
+        for item in book.sandboxes.values():
+            assert item.keypoints, f"{chapter}: sandbox {item.id} cites no seed key point"
+
+
 def test_missing_file_message_is_helpful(tmp_path):
     with pytest.raises(FileNotFoundError, match="course 文件夹"):
         load_practice("ch9_nothing", base=tmp_path)
@@ -177,6 +200,10 @@ def test_missing_file_message_is_helpful(tmp_path):
     ("id: s1", "id: quiz1\n    oops: 1", "quiz1: unknown field(s) oops"),
     ("    model: 您好，请问有什么可以帮您？\n", "", "s1: missing field 'model'"),
     ("id: q1", "id: q 1", "q 1: ids use ASCII"),
+    ("explanation: 解析", "explanation: 解析\n        keypoints: 000-03", "q1: keypoints must be a list"),
+    ("explanation: 解析", "explanation: 解析\n        keypoints: [3-1]", "q1: keypoint ids look like 000-03"),
+    ("explanation: 解析", "explanation: 解析\n        keypoints: [000-03, 000-03]", "q1: a keypoint is listed twice"),
+    ("bad: 喂？", "bad: 喂？\n    keypoints: [0]", "s1: keypoints must be a list"),
 ])
 def test_schema_errors_name_file_and_item(tmp_path, old, new, message):
     assert old in GOOD

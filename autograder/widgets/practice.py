@@ -17,6 +17,7 @@ graded question bank::
             options: {A: 第一声, B: 第三声, C: 第五声, D: 什么时候方便什么时候接}
             key: A               # multiple choice: all right letters, e.g. "ABD"
             explanation: 为什么 A 对、其他选项错。
+            keypoints: [002-14]  # optional: the seed key points it practises (course/coverage.yaml)
     sandboxes:
       - id: opening              # 练习.sandbox("opening")
         scenario: opening        # a scenario key of the rule engine
@@ -24,6 +25,7 @@ graded question bank::
         hint: 问候 + 自报家门 + 询问需求   # optional
         model: 您好，……           # a reference answer, shown on request
         situation: ……            # optional; defaults to the scenario's own
+        keypoints: [000-06, 002-04]  # optional, as for questions
 
 Loading validates everything and raises :class:`~autograder.schema.SchemaError`
 naming the file and the item id.  This module does not import ipywidgets.
@@ -46,6 +48,7 @@ PRACTICE_DIR_NAME = "practice"
 QUESTION_TYPES = {"single": "单选", "multiple": "多选"}
 _LETTERS = "ABCDEFGH"
 _ID = re.compile(r"^[A-Za-z0-9_\-]+$")
+KEYPOINT_ID = re.compile(r"^\d{3}-\d{2,3}$")  # seed-point, e.g. 001-95 or 001-124
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class QuizQuestion:
     options: tuple[tuple[str, str], ...]  # (letter, text), in order
     key: frozenset[str]
     explanation: str
+    keypoints: tuple[str, ...] = ()  # seed key points practised (ids of course/coverage.yaml)
 
     @property
     def letters(self) -> tuple[str, ...]:
@@ -85,6 +89,7 @@ class SandboxItem:
     model: str
     hint: str = ""
     situation: str = ""  # empty: use the scenario's own description
+    keypoints: tuple[str, ...] = ()
 
 
 def parse_choice(answer, letters: tuple[str, ...] | str = _LETTERS[:5]) -> tuple[str, ...]:
@@ -236,7 +241,7 @@ def _quiz_set(where: Where, raw, question_ids: set[str]) -> QuizSet:
 def _question(where: Where, raw) -> QuizQuestion:
     qid = _ident(where, raw, "question")
     w = where.at(qid)
-    w.only(raw, {"id", "type", "stem", "options", "key", "explanation"})
+    w.only(raw, {"id", "type", "stem", "options", "key", "explanation", "keypoints"})
     qtype = w.need(raw, "type", str)
     if qtype not in QUESTION_TYPES:
         raise w.error(f"type must be one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
@@ -259,13 +264,13 @@ def _question(where: Where, raw) -> QuizQuestion:
     if qtype == "multiple" and len(key) < 2:
         raise w.error(f"a multiple-choice question needs at least two key letters, got {key_raw!r}")
     return QuizQuestion(qid, qtype, _text(w, raw, "stem"), tuple(options), frozenset(key),
-                        _text(w, raw, "explanation"))
+                        _text(w, raw, "explanation"), _keypoints(w, raw))
 
 
 def _sandbox(where: Where, raw) -> SandboxItem:
     sid = _ident(where, raw, "sandbox")
     w = where.at(sid)
-    w.only(raw, {"id", "scenario", "bad", "model", "hint", "situation"})
+    w.only(raw, {"id", "scenario", "bad", "model", "hint", "situation", "keypoints"})
     return SandboxItem(
         id=sid,
         scenario=_text(w, raw, "scenario"),
@@ -273,7 +278,22 @@ def _sandbox(where: Where, raw) -> SandboxItem:
         model=_text(w, raw, "model"),
         hint=_text(w, raw, "hint", optional=True),
         situation=_text(w, raw, "situation", optional=True),
+        keypoints=_keypoints(w, raw),
     )
+
+
+def _keypoints(where: Where, raw: dict) -> tuple[str, ...]:
+    """The optional ``keypoints: [000-03, …]`` list: seed key-point ids, no repeats."""
+    value = raw.get("keypoints", [])
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        raise where.error("keypoints must be a list of ids such as [000-03, 001-95] "
+                          "(quote them if YAML reads them as numbers)")
+    bad = [k for k in value if not KEYPOINT_ID.match(k)]
+    if bad:
+        raise where.error(f"keypoint ids look like 000-03 or 001-95, got {', '.join(map(repr, bad))}")
+    if len(set(value)) != len(value):
+        raise where.error("a keypoint is listed twice")
+    return tuple(value)
 
 
 __all__ += ["SchemaError"]
