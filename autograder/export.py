@@ -475,6 +475,7 @@ class ExportResult:
     summaries: list[ScoreSummary]  # per chapter, then the total
     files: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # e.g. missing glyphs while drawing charts
+    checks: list[RewriteCheck] = field(default_factory=list)  # every rewrite answer checked, with its findings
 
     def hardest_items(self, n: int = 3) -> list[ItemStats]:
         """The ``n`` questions with the lowest difficulty p (ties: chapter order)."""
@@ -573,7 +574,7 @@ def analyse(table: ScoreTable, answers: dict[str, dict[str, Answer]]) -> ExportR
         totals = [s.total for s in table.students]
         summaries.append(summarise("总分", totals, table.max_score))
     rules, checked = rule_frequency(checks, _rule_labels())
-    return ExportResult(table, items, rules, checked, summaries)
+    return ExportResult(table, items, rules, checked, summaries, checks=checks)
 
 
 # --------------------------------------------------------------------------- writing

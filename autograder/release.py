@@ -1,7 +1,7 @@
 """Setting up and releasing an nbgrader course in-process (used by the demo and tests).
 
-``new_course`` copies the kit's course (``exercises/``: config and source
-notebooks) to a fresh directory; ``release`` runs nbgrader's own
+``new_course`` copies the kit's course (``exercises/``: config, source
+notebooks and the instructor's analysis notebook) to a fresh directory; ``release`` runs nbgrader's own
 ``generate_assignment`` for each assignment, which records the assignment in
 the gradebook and writes ``release/`` without solutions, hidden tests or
 rubrics.
@@ -34,6 +34,8 @@ def new_course(target: str | Path, exercises: str | Path = EXERCISES) -> Path:
     if (target / "source").exists():
         shutil.rmtree(target / "source")
     shutil.copytree(exercises / "source", target / "source")
+    for notebook in exercises.glob("*.ipynb"):  # the instructor's notebooks (成绩分析.ipynb)
+        shutil.copy(notebook, target / notebook.name)
     return target
 
 
