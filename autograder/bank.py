@@ -13,12 +13,18 @@ from pathlib import Path
 from .schema import SchemaError, Where, load_yaml
 from .scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, POLICIES
 
-__all__ = ["Question", "Chapter", "load_bank", "find_bank", "DEFAULT_BANK", "TYPES"]
+__all__ = ["Question", "Chapter", "load_bank", "find_bank", "DEFAULT_BANK", "TYPES", "KEYPOINTS_PER_SEED",
+           "SPEAKERS"]
 
 DEFAULT_BANK = Path("exercises") / "bank"
 TYPES = {"single": "s", "multiple": "m", "rewrite": "r", "short": "a"}
 TYPE_ORDER = ("single", "multiple", "rewrite", "short")
 _ID = re.compile(r"^ch(\d+)_([smra])(\d{2})$")
+# The seeds' key points (content review, table 1.3): 000-01 … 004-35, numbered per seed.
+KEYPOINTS_PER_SEED = {"000": 37, "001": 124, "002": 28, "003": 15, "004": 35}
+_KEYPOINT = re.compile(r"^(\d{3})-(\d{2,3})$")
+# A listening item's transcript: one turn a line, each starting with its speaker.
+SPEAKERS = ("客户：", "客服：")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,21 @@ class Question:
     model_answer: str | None = None
     rubric: tuple[str, ...] = ()
     basis: str = ""
+    keypoints: tuple[str, ...] = ()  # seed key points assessed, e.g. ("000-03", "001-12")
+    situation: str = ""  # choice items: the call situation or customer line the stem refers to
+    transcript: tuple[str, ...] = ()  # choice items: a short call excerpt, "客户：…" / "客服：…" a line
+    reference_answer: str = ""  # short: a full-marks answer, instructor-only (mark scheme)
+    borderline_answer: str = ""  # short: an answer at the pass line, with its marks, instructor-only
+
+    @property
+    def situational(self) -> bool:
+        """A choice item that presents a call (a situation or a transcript) rather than asking for recall."""
+        return bool(self.situation or self.transcript)
+
+    @property
+    def listening(self) -> bool:
+        """A choice item built on a transcript of what an agent said."""
+        return any(line.startswith("客服：") for line in self.transcript)
 
     @property
     def var(self) -> str:
@@ -90,9 +111,13 @@ class Question:
             d["partial"] = self.partial
         if self.type == "rewrite":
             d.update(bad=self.bad, model_answer=self.model_answer)
+        if self.type in ("single", "multiple"):
+            d.update(situation=self.situation or None, transcript=list(self.transcript) or None)
         if self.type == "short":
-            d["rubric"] = list(self.rubric)
+            d.update(rubric=list(self.rubric), reference_answer=self.reference_answer,
+                     borderline_answer=self.borderline_answer or None)
         d["explanation"] = self.explanation
+        d["keypoints"] = list(self.keypoints)
         return d
 
 
@@ -125,16 +150,19 @@ def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
     points = w.need(raw, "points", (int, float))
     if points <= 0:
         raise w.error(f"points must be positive, got {points}")
-    common = {"id", "type", "points", "explanation", "basis"}
+    common = {"id", "type", "points", "explanation", "basis", "keypoints"}
     kw: dict = dict(
         id=qid, type=qtype, points=float(points), chapter=chapter["number"], chapter_title=chapter["chapter"],
         assignment=chapter["assignment"], notebook=chapter["assignment"], number=number,
         explanation=w.need(raw, "explanation", str, optional=qtype == "short", default="").strip(),
         basis=w.need(raw, "basis", str, optional=True, default=""),
+        keypoints=_keypoints(w, raw),
     )
     if qtype in ("single", "multiple"):
-        w.only(raw, common | {"stem", "options", "key", "policy", "partial"})
+        w.only(raw, common | {"stem", "options", "key", "policy", "partial", "situation", "transcript"})
         kw["text"] = w.need(raw, "stem", str).strip()
+        kw["situation"] = w.need(raw, "situation", str, optional=True, default="").strip()
+        kw["transcript"] = _transcript(w, raw)
         options = w.need(raw, "options", dict)
         letters = list(options)
         if not 4 <= len(letters) <= 5 or letters != list("ABCDE"[: len(letters)]):
@@ -176,9 +204,37 @@ def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
         kw.update(text=w.need(raw, "situation", str).strip(), bad=w.need(raw, "bad", str).strip(),
                   scenario=w.need(raw, "scenario", str), model_answer=w.need(raw, "model_answer", str).strip())
     else:
-        w.only(raw, common | {"prompt", "rubric"})
-        kw.update(text=w.need(raw, "prompt", str).strip(), rubric=tuple(w.strings(raw, "rubric")))
+        w.only(raw, common | {"prompt", "rubric", "reference_answer", "borderline_answer"})
+        kw.update(text=w.need(raw, "prompt", str).strip(), rubric=tuple(w.strings(raw, "rubric")),
+                  reference_answer=w.need(raw, "reference_answer", str).strip(),
+                  borderline_answer=w.need(raw, "borderline_answer", str, optional=True, default="").strip())
     return Question(**kw)
+
+
+def _keypoints(w: Where, raw: dict) -> tuple[str, ...]:
+    """The seed key points an item assesses: at least one, each an existing id, none twice."""
+    ids = w.strings(raw, "keypoints")
+    if not ids:
+        raise w.error("keypoints must name at least one seed key point, e.g. [000-03]")
+    for kp in ids:
+        m = _KEYPOINT.match(kp)
+        count = KEYPOINTS_PER_SEED.get(m.group(1)) if m else None
+        if count is None or not 1 <= int(m.group(2)) <= count:
+            seeds = ", ".join(f"{s}-01…{s}-{n:02d}" for s, n in KEYPOINTS_PER_SEED.items())
+            raise w.error(f"keypoint {kp!r} is not a seed key point ({seeds})")
+    if len(set(ids)) != len(ids):
+        raise w.error("keypoints lists a key point twice")
+    return tuple(ids)
+
+
+def _transcript(w: Where, raw: dict) -> tuple[str, ...]:
+    lines = w.strings(raw, "transcript", optional=True)
+    for i, line in enumerate(lines):
+        if not line.startswith(SPEAKERS) or not line[3:].strip():
+            raise w.error(f"transcript line {i + 1} must start with 客户： or 客服： and say something, got {line!r}")
+    if lines and not any(line.startswith("客服：") for line in lines):
+        raise w.error("a transcript needs at least one 客服： line (what the agent said)")
+    return tuple(line.strip() for line in lines)
 
 
 def _chapter(path: Path) -> Chapter:

@@ -96,7 +96,7 @@ def _question_md(q: Question) -> str:
             note = f"（多选题：全对得满分，少选得 {_points(q.points * (q.partial or 0))} 分，错选不得分）\n\n"
         elif q.type == "multiple" and q.policy == "net_correct":
             note = "（多选题：选对一项加分，选错一项扣分，最低 0 分）\n\n"
-        return f"{head}{q.text}\n\n{note}{opts}\n"
+        return f"{head}{_call(q)}{q.text}\n\n{note}{opts}\n"
     if q.type == "rewrite":
         from .engine import get_scenario
 
@@ -105,8 +105,27 @@ def _question_md(q: Question) -> str:
         return (f"{head}{q.text}\n\n> 原句：「{q.bad}」\n\n"
                 f"场景：**{sc.title}**。改写后的说法要包含：{needs}；称呼客户用“您”，不用禁语和口头语。\n")
     rubric = "\n".join(f"- {r}" for r in q.rubric)
+    answers = f"\n\n**参考答案（满分）**\n\n{_quote(q.reference_answer)}"
+    if q.borderline_answer:
+        answers += f"\n\n**临界答案（及格线附近的写法，供统一给分尺度）**\n\n{_quote(q.borderline_answer)}"
     return (f"{head}{q.text}\n\n请在下面的答题框里作答（双击答题框即可编辑）。\n\n"
-            f"### BEGIN MARK SCHEME\n**评分要点（仅教师可见，发布时自动删除）**\n\n{rubric}\n### END MARK SCHEME\n")
+            f"### BEGIN MARK SCHEME\n**评分要点（仅教师可见，发布时自动删除）**\n\n{rubric}{answers}\n"
+            "### END MARK SCHEME\n")
+
+
+def _quote(text: str) -> str:
+    """A block quote, one paragraph a line."""
+    return "\n>\n".join(f"> {line.strip()}" for line in text.splitlines() if line.strip())
+
+
+def _call(q: Question) -> str:
+    """The situation and the call excerpt a choice item is built on, before its stem."""
+    parts = []
+    if q.situation:
+        parts.append(q.situation)
+    if q.transcript:
+        parts.append("\n>\n".join(f"> **{line[:2]}：** {line[3:].strip()}" for line in q.transcript))
+    return "".join(f"{p}\n\n" for p in parts)
 
 
 def _spec_literal(spec: dict) -> str:

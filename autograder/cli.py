@@ -90,11 +90,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     try:
         if args.check:
+            from .bank import load_bank
+            from .bankcheck import audit_bank
+
             problems = check_all(args.bank, args.source)
-            for p in problems:
-                print(p, file=sys.stderr)
             if not problems:
                 print(f"{args.source} is up to date with the bank")
+            audit = audit_bank(load_bank(args.bank), args.practice)
+            print(audit.summary())
+            problems += audit.problems
+            for p in problems:
+                print(p, file=sys.stderr)
             return 1 if problems else 0
         for path in write_all(args.bank, args.source):
             print(f"wrote {path}")
@@ -187,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     bd.add_argument("--check", action="store_true", help="fail if the committed notebooks differ from the bank")
     bd.add_argument("--bank", default=None, metavar="DIR", help="bank directory (default exercises/bank)")
     bd.add_argument("--source", default="exercises/source", metavar="DIR", help="output directory")
+    bd.add_argument("--practice", default="course/practice", metavar="DIR",
+                    help="practice files that graded items must not copy (checked with --check; skipped if missing)")
     bd.set_defaults(func=_cmd_build)
 
     g = sub.add_parser("grade", help="kernel-free autograde of DIR/submitted into DIR's gradebook and autograded/")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.bank import load_bank
+from autograder.bank import KEYPOINTS_PER_SEED, load_bank
 from autograder.engine import check, scenarios
 from autograder.schema import SchemaError
 
@@ -64,11 +64,43 @@ def test_rewrite_model_answer_passes_and_bad_utterance_fails(chapters, qid):
     assert not check(q.bad, q.scenario, original=q.bad).passed
 
 
-def test_short_answers_have_a_rubric(chapters):
+def test_short_answers_have_a_rubric_and_a_reference_answer(chapters):
     for ch in chapters:
         for q in ch.questions:
             if q.type == "short":
                 assert q.rubric and q.text, q.id
+                assert len(q.reference_answer) >= 100, q.id
+                assert q.borderline_answer, q.id
+
+
+def test_keys_are_balanced_within_each_chapter(chapters):
+    for ch in chapters:
+        singles = [q.key[0] for q in ch.questions if q.type == "single"]
+        counts = [singles.count(x) for x in "ABCD"]
+        assert min(counts) >= 2 and max(counts) <= 4, (ch.assignment, counts)
+    letters = [k for ch in chapters for q in ch.questions if q.type == "multiple" for k in q.key]
+    counts = [letters.count(x) for x in "ABCDE"]
+    assert max(counts) <= 1.5 * min(counts), counts  # keyed options are not bunched at A–C
+
+
+def test_every_item_cites_seed_key_points_and_the_bank_covers_most_of_them(chapters):
+    cited = {kp for ch in chapters for q in ch.questions for kp in q.keypoints}
+    assert all(q.keypoints for ch in chapters for q in ch.questions)
+    # the seeds hold 239 key points; the bank alone assesses well over half of them
+    assert len(cited) >= 0.6 * sum(KEYPOINTS_PER_SEED.values()), len(cited)
+    # every seed is assessed
+    assert {kp[:3] for kp in cited} == set(KEYPOINTS_PER_SEED)
+
+
+def test_each_chapter_asks_for_application_and_has_a_listening_item(chapters):
+    for ch in chapters:
+        choice = [q for q in ch.questions if q.type in ("single", "multiple")]
+        situational = [q for q in choice if q.situational]
+        listening = [q for q in choice if q.listening]
+        assert 3 * len(situational) >= len(choice), ch.assignment
+        assert listening, ch.assignment
+        for q in listening:
+            assert any(line.startswith("客服：") for line in q.transcript)
 
 
 # ---------------------------------------------------------------- schema errors name file and item
@@ -83,18 +115,32 @@ def _broken_bank(tmp_path: Path, edit) -> Path:
     return bank
 
 
+def _item(data: dict, qid: str) -> dict:
+    return next(q for q in data["questions"] if q["id"] == qid)
+
+
 @pytest.mark.parametrize("edit, message", [
-    (lambda d: d["questions"][0].update(key="E"), "ch1_s01: key 'E' is not among the options"),
-    (lambda d: d["questions"][0].update(key=["A", "B"]), "ch1_s01: a single-choice key is exactly one letter"),
-    (lambda d: d["questions"][8].update(policy="generous"), "ch1_m01: policy must be one of"),
-    (lambda d: d["questions"][8].update(key=["A"]), "ch1_m01: a multiple-choice key has at least two letters"),
-    (lambda d: d["questions"][1].update(id="ch1_s01"), "ch1_s01: id already used"),
-    (lambda d: d["questions"][0].update(id="ch2_s01"), "ch2_s01: id must look like ch1_s01"),
-    (lambda d: d["questions"][0].update(colour="red"), "ch1_s01: unknown field(s) colour"),
-    (lambda d: d["questions"][0].pop("explanation"), "ch1_s01: missing field 'explanation'"),
-    (lambda d: d["questions"][0]["options"].pop("B"), "ch1_s01: options must be 4 or 5"),
-    (lambda d: d["questions"][13].update(scenario="karaoke"), "unknown scenario 'karaoke'"),
+    (lambda d: _item(d, "ch1_s01").update(key="E"), "ch1_s01: key 'E' is not among the options"),
+    (lambda d: _item(d, "ch1_s01").update(key=["A", "B"]), "ch1_s01: a single-choice key is exactly one letter"),
+    (lambda d: _item(d, "ch1_m01").update(policy="generous"), "ch1_m01: policy must be one of"),
+    (lambda d: _item(d, "ch1_m01").update(key=["A"]), "ch1_m01: a multiple-choice key has at least two letters"),
+    (lambda d: _item(d, "ch1_s02").update(id="ch1_s01"), "ch1_s01: id already used"),
+    (lambda d: _item(d, "ch1_s01").update(id="ch2_s01"), "ch2_s01: id must look like ch1_s01"),
+    (lambda d: _item(d, "ch1_s01").update(colour="red"), "ch1_s01: unknown field(s) colour"),
+    (lambda d: _item(d, "ch1_s01").pop("explanation"), "ch1_s01: missing field 'explanation'"),
+    (lambda d: _item(d, "ch1_s01")["options"].pop("B"), "ch1_s01: options must be 4 or 5"),
+    (lambda d: _item(d, "ch1_r01").update(scenario="karaoke"), "unknown scenario 'karaoke'"),
     (lambda d: d["questions"].reverse(), "questions must be ordered single, multiple, rewrite, short"),
+    (lambda d: _item(d, "ch1_s01").pop("keypoints"), "ch1_s01: missing field 'keypoints'"),
+    (lambda d: _item(d, "ch1_s01").update(keypoints=[]), "ch1_s01: keypoints must name at least one"),
+    (lambda d: _item(d, "ch1_s01").update(keypoints=["000-38"]), "ch1_s01: keypoint '000-38' is not a seed key point"),
+    (lambda d: _item(d, "ch1_s01").update(keypoints=["005-01"]), "ch1_s01: keypoint '005-01' is not a seed key point"),
+    (lambda d: _item(d, "ch1_s01").update(keypoints=["1-3"]), "ch1_s01: keypoint '1-3' is not a seed key point"),
+    (lambda d: _item(d, "ch1_s01").update(keypoints=["004-27", "004-27"]), "ch1_s01: keypoints lists a key point twice"),
+    (lambda d: _item(d, "ch1_s04").update(transcript=["客服说：好的。"]), "ch1_s04: transcript line 1 must start with"),
+    (lambda d: _item(d, "ch1_s04").update(transcript=["客户：喂？"]), "ch1_s04: a transcript needs at least one 客服"),
+    (lambda d: _item(d, "ch1_a01").pop("reference_answer"), "ch1_a01: missing field 'reference_answer'"),
+    (lambda d: _item(d, "ch1_r01").update(transcript=["客服：喂"]), "ch1_r01: unknown field(s) transcript"),
 ])
 def test_schema_errors_name_the_file_and_the_item(tmp_path, edit, message):
     bank = _broken_bank(tmp_path, edit)

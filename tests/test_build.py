@@ -85,6 +85,9 @@ def test_release_contains_no_key_no_tests_no_model_answers_no_rubrics(released_c
                 assert q.explanation[:30] not in text
             for item in q.rubric:
                 assert item not in text
+            for line in _lines(q.reference_answer) + _lines(q.borderline_answer):
+                assert line not in text, (q.id, line)
+            assert "参考答案（满分）" not in text and "临界答案" not in text
             if q.type in ("single", "multiple", "rewrite"):
                 lines = [l for l in _src(cells[q.answer_cell]).splitlines() if l and not l.startswith("#")]
                 assert lines == [f'{q.var} = ""'], lines
@@ -103,3 +106,36 @@ def test_instructions_tell_students_how_to_answer_check_and_submit():
     intro = _src(_cells(EXERCISES / "source" / "ch1_telephone" / "ch1_telephone.ipynb")[0])
     for words in ("怎么作答", "怎么自查", "怎么提交", "运行全部单元格", "Submit"):
         assert words in intro
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_short_answers_carry_reference_answers_inside_the_mark_scheme():
+    for ch in load_bank(EXERCISES / "bank"):
+        cells = {c["metadata"]["nbgrader"]["grade_id"]: _src(c) for c in build_notebook(ch)["cells"]}
+        for q in ch.questions:
+            if q.type != "short":
+                continue
+            src = cells[f"{q.id}_question"]
+            begin, end = src.index("### BEGIN MARK SCHEME"), src.index("### END MARK SCHEME")
+            for line in _lines(q.reference_answer) + _lines(q.borderline_answer):
+                assert begin < src.index(line) < end, (q.id, line)
+            # nothing instructor-only sits outside the region
+            assert "参考答案" not in src[:begin] + src[end:]
+
+
+def test_situations_and_transcripts_are_shown_before_the_stem():
+    for ch in load_bank(EXERCISES / "bank"):
+        cells = {c["metadata"]["nbgrader"]["grade_id"]: _src(c) for c in build_notebook(ch)["cells"]}
+        for q in ch.questions:
+            if not (q.type in ("single", "multiple") and q.situational):
+                continue
+            src = cells[f"{q.id}_question"]
+            stem_at = src.index(q.text)
+            if q.situation:
+                assert src.index(q.situation) < stem_at
+            for line in q.transcript:
+                speaker, words = line[:2], line[3:].strip()
+                assert f"> **{speaker}：** {words}" in src and src.index(words) < stem_at

@@ -148,6 +148,9 @@ def test_feedback_shows_results_but_never_test_code_keys_or_rubrics(feedback_cou
             assert q.model_answer not in html
         for item in q.rubric:
             assert item not in html
+        for line in (q.reference_answer + "\n" + q.borderline_answer).splitlines():
+            assert not line.strip() or line.strip() not in html, line
+    assert "参考答案（满分）" not in html and "临界答案" not in html
     assert "回答不正确" in html and "改写未通过" in html  # each question's result
     assert "原句" in html  # the engine's messages and the question text are there
 
