@@ -152,6 +152,22 @@ def _cmd_roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_release_feedback(args: argparse.Namespace) -> int:
+    _ensure_venv_on_path()
+    _skip_slow_optional_imports()
+    from nbgrader.exchange import ExchangeError
+
+    from .releasefeedback import release_feedback
+
+    try:
+        report = release_feedback(args.course, args.assignment, args.student)
+    except (ExchangeError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
@@ -216,6 +232,14 @@ def build_parser() -> argparse.ArgumentParser:
     ri.add_argument("--course", required=True, metavar="DIR", help="nbgrader course directory")
     ri.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     ri.set_defaults(func=_cmd_roster)
+
+    rf = sub.add_parser("release-feedback",
+                        help="release generated feedback through the exchange, student by student "
+                             "(skips and lists hand-collected submissions)")
+    rf.add_argument("--course", required=True, metavar="DIR", help="nbgrader course directory")
+    rf.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment whose feedback/ to release")
+    rf.add_argument("--student", default=None, metavar="ID", help="only this student")
+    rf.set_defaults(func=_cmd_release_feedback)
 
     d = sub.add_parser("demo", help="the main job end to end on a simulated class (SQLite gradebook)")
     d.add_argument("--students", type=int, default=40, metavar="N", help="students in the simulated class (default 40)")

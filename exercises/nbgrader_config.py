@@ -62,3 +62,8 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.FeedbackAnswers.show_key = False
+
+# Release feedback student by student: a submission placed by hand in
+# submitted/ has no exchange secret; it is skipped and listed instead of
+# stopping the whole class (nbgrader 0.9.6 stops at the first one).
+c.ExchangeFactory.release_feedback = "autograder.releasefeedback.SafeReleaseFeedback"

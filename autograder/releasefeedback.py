@@ -1,0 +1,122 @@
+"""Releasing feedback through nbgrader's exchange, one student at a time.
+
+nbgrader 0.9.6's ``release_feedback`` reads ``timestamp.txt`` and
+``submission_secret.txt`` beside each student's feedback and stops the whole
+class at the first student who lacks them: every submission placed by hand
+in ``submitted/<学号>/…`` instead of coming through the exchange.  The
+students after that one get nothing.
+
+:class:`SafeReleaseFeedback` is nbgrader's own exchange plugin with that loop
+made per student: it releases every feedback file it can, and skips and
+lists the ones it cannot (a hand-collected submission has no secret, so its
+student could not fetch feedback through the exchange anyway: hand that
+student the HTML file from ``feedback/``).  The course config installs it
+(``c.ExchangeFactory.release_feedback``), so plain ``nbgrader
+release_feedback`` benefits too; :func:`release_feedback` is the kit's command
+with a typed report.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
+from nbgrader.utils import notebook_hash
+from traitlets import List
+
+__all__ = ["SafeReleaseFeedback", "FeedbackRelease", "Skipped", "release_feedback"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    student: str
+    notebook: str
+    reason: str  # Chinese, for the instructor
+
+
+@dataclass
+class FeedbackRelease:
+    assignment: str
+    released: list[tuple[str, str]] = field(default_factory=list)  # (student, notebook)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"{self.assignment}: 已发布反馈 released {len(self.released)} 份，"
+                 f"跳过 skipped {len(self.skipped)} 份"]
+        for s in self.skipped:
+            lines.append(f"  - {s.student} / {s.notebook}: {s.reason}")
+        if self.skipped:
+            lines.append("  跳过的学生不是通过 exchange 交的作业，请把 feedback/ 里对应的 HTML 文件直接发给他们。")
+        return "\n".join(lines)
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+class SafeReleaseFeedback(ExchangeReleaseFeedback):
+    """``release_feedback`` that releases per student and skips, with a reason, the ones it cannot."""
+
+    released = List(help="(student, notebook) pairs released by the last run (filled in by copy_files)").tag(config=False)
+    skipped = List(help="Skipped records of the last run (filled in by copy_files)").tag(config=False)
+
+    def copy_files(self) -> None:
+        exclude = set(filter(None, (self.coursedir.student_id_exclude or "").split(",")))
+        pattern = re.escape(os.path.sep).join([
+            self.coursedir.format_path(self.coursedir.feedback_directory, "(?P<student_id>[^/]*)",
+                                       self.coursedir.assignment_id, escape=True),
+            "(?P<notebook_id>[^/]*).html"])
+        self.released, self.skipped = [], []
+        for html_file in sorted(glob.glob(os.path.join(self.src_path, "*.html"))):
+            m = re.fullmatch(pattern, html_file)
+            if m is None:
+                self.log.error("Could not match '%s' with regexp '%s'", html_file, pattern)
+                continue
+            student, notebook = m.group("student_id"), m.group("notebook_id")
+            if student in exclude:
+                continue
+            folder = os.path.dirname(html_file)
+            if os.path.islink(html_file) or not os.path.isfile(html_file):
+                self._skip(student, notebook, "反馈文件不是普通文件 (not a regular file)")
+                continue
+            secret = _read(os.path.join(folder, "submission_secret.txt"))
+            if not secret:
+                self._skip(student, notebook, "没有 submission_secret.txt：这份作业不是通过 exchange 提交的 "
+                                              "(submitted by hand, not through the exchange)")
+                continue
+            checksum = notebook_hash(secret=secret, notebook_id=notebook)
+            tmp = os.path.join(self.dest_path, f"{checksum}-tmp.html")
+            shutil.copy(html_file, tmp)
+            shutil.move(tmp, os.path.join(self.dest_path, f"{checksum}.html"))  # atomic update
+            self.released.append((student, notebook))
+            self.log.info("Released feedback for student '%s' on '%s/%s'", student, self.coursedir.assignment_id,
+                          notebook)
+
+    def _skip(self, student: str, notebook: str, reason: str) -> None:
+        self.skipped.append(Skipped(student, notebook, reason))
+        self.log.warning("Skipped feedback for student '%s' on '%s/%s': %s", student,
+                         self.coursedir.assignment_id, notebook, reason)
+
+
+def release_feedback(course_dir: str | Path, assignment: str, student: str | None = None) -> FeedbackRelease:
+    """Release ``feedback/*/<assignment>`` through the course's exchange, one student at a time."""
+    from nbgrader.coursedir import CourseDirectory
+
+    from .grading import load_config
+
+    config = load_config(Path(course_dir).resolve())
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    if student:
+        coursedir.student_id = student
+    plugin = SafeReleaseFeedback(coursedir=coursedir, config=config)
+    plugin.start()
+    return FeedbackRelease(assignment, list(plugin.released), list(plugin.skipped))
