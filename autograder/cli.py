@@ -65,8 +65,10 @@ def _cmd_bank(args: argparse.Namespace) -> int:
     from .bank import load_bank
     from .schema import SchemaError
 
+    from .coursesetup import build_paths
+
     try:
-        chapters = load_bank(args.bank)
+        chapters = load_bank(build_paths(bank=args.bank).bank)
     except SchemaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -86,28 +88,57 @@ def _cmd_bank(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import check_all, write_all
+    from .coursesetup import build_paths
     from .schema import SchemaError
 
+    paths = build_paths(args.course, args.bank, args.source, args.practice)
     try:
         if args.check:
             from .bank import load_bank
             from .bankcheck import audit_bank
 
-            problems = check_all(args.bank, args.source)
+            problems = check_all(paths.bank, paths.source)
             if not problems:
-                print(f"{args.source} is up to date with the bank")
-            audit = audit_bank(load_bank(args.bank), args.practice)
+                print(f"{paths.source} is up to date with the bank")
+            audit = audit_bank(load_bank(paths.bank), paths.practice)
             print(audit.summary())
             problems += audit.problems
             for p in problems:
                 print(p, file=sys.stderr)
             return 1 if problems else 0
-        for path in write_all(args.bank, args.source):
+        for path in write_all(paths.bank, paths.source):
             print(f"wrote {path}")
     except SchemaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _cmd_new_course(args: argparse.Namespace) -> int:
+    _ensure_venv_on_path()
+    from .coursesetup import CourseSetupError, create_course
+    from .schema import SchemaError
+
+    try:
+        course = create_course(args.dir, args.course_id, args.kit, args.exchange)
+    except (CourseSetupError, SchemaError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from .grading import load_config
+
+    exchange = load_config(course.resolve()).Exchange.get("root")
+    print(f"已建立课程 created course {args.course_id!r} in {course}")
+    print(f"  题库 bank: {course / 'bank'}；作业 source: {course / 'source'}；交换目录 exchange: {exchange}")
+    print("下一步 next: 改题后运行 edit the bank, then run\n"
+          f"  cd {_quote(course)} && python -m autograder build\n"
+          f"  nbgrader generate_assignment ch1_telephone && nbgrader release_assignment ch1_telephone")
+    return 0
+
+
+def _quote(path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -205,13 +236,26 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--bank", default=None, metavar="DIR", help="bank directory (default exercises/bank)")
     b.set_defaults(func=_cmd_bank)
 
-    bd = sub.add_parser("build", help="generate exercises/source notebooks from the bank")
+    bd = sub.add_parser("build", help="generate source notebooks from the bank "
+                                      "(inside a course folder or with --course: DIR/bank -> DIR/source)")
     bd.add_argument("--check", action="store_true", help="fail if the committed notebooks differ from the bank")
+    bd.add_argument("--course", default=None, metavar="DIR", help="course folder: reads DIR/bank, writes DIR/source")
     bd.add_argument("--bank", default=None, metavar="DIR", help="bank directory (default exercises/bank)")
-    bd.add_argument("--source", default="exercises/source", metavar="DIR", help="output directory")
-    bd.add_argument("--practice", default="course/practice", metavar="DIR",
-                    help="practice files that graded items must not copy (checked with --check; skipped if missing)")
+    bd.add_argument("--source", default=None, metavar="DIR",
+                    help="output directory (default: source/ beside the bank)")
+    bd.add_argument("--practice", default=None, metavar="DIR",
+                    help="practice files that graded items must not copy (default course/practice when present)")
     bd.set_defaults(func=_cmd_build)
+
+    nc = sub.add_parser("new-course", help="a self-contained course folder: bank, source, config, course id, exchange")
+    nc.add_argument("dir", metavar="DIR", help="the new course folder (must not exist or be empty)")
+    nc.add_argument("--course-id", required=True, metavar="ID", help="nbgrader course id, e.g. kefu2026a")
+    nc.add_argument("--exchange", default=None, metavar="DIR",
+                    help="exchange root (default: the Jupyter config's, else /srv/nbgrader/exchange as root, "
+                         "else ~/.local/share/nbgrader/exchange)")
+    nc.add_argument("--from", dest="kit", default="exercises", metavar="DIR",
+                    help="the kit's course template (default exercises/, run from the project root)")
+    nc.set_defaults(func=_cmd_new_course)
 
     g = sub.add_parser("grade", help="kernel-free autograde of DIR/submitted into DIR's gradebook and autograded/")
     g.add_argument("--course", required=True, metavar="DIR", help="nbgrader course directory")
