@@ -63,9 +63,8 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 def _cmd_bank(args: argparse.Namespace) -> int:
     from .bank import load_bank
-    from .schema import SchemaError
-
     from .coursesetup import build_paths
+    from .schema import SchemaError
 
     try:
         chapters = load_bank(build_paths(bank=args.bank).bank)
