@@ -173,6 +173,8 @@ def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
         if len({t.strip() for t in options.values()}) != len(options):
             raise w.error("two options have the same text")
         key = raw.get("key")
+        if isinstance(key, str) and qtype == "multiple":  # `key: ACE`, `A,C,E`, `A、C、E` as a teacher writes it
+            key = [k for k in key.upper() if not k.isspace() and k not in ",，、;；"]
         keys = [key] if isinstance(key, str) and qtype == "single" else key
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
             raise w.error("key must be one letter (single) or a list of letters (multiple)")
