@@ -77,7 +77,7 @@ def _intro(ch: Chapter) -> str:
 2. 题目格和“自动评分”格是锁定的，不能修改，也不用管它们。
 
 ## 怎么自查
-做完后，点菜单 **运行 → 运行全部单元格**（Run → Run All Cells），再看最后一格“提交前自查”的结果：
+做完后，先保存（Ctrl+S），再点菜单 **运行 → 运行所有单元格**（Run → Run All Cells），看最后一格“提交前自查”的结果：
 选择题只检查答案格式能否读取（**不会**告诉你对错）；改写题会显示规则检查的意见，可以反复修改、再运行。
 
 ## 怎么提交
@@ -153,12 +153,15 @@ def build_notebook(ch: Chapter) -> dict:
                            "### END HIDDEN TESTS",
                            grade=True, locked=True, points=q.points))
     cells.append(_markdown(f"{ch.assignment}_selfcheck_intro",
-                           "## 提交前自查\n\n先点 **运行 → 运行全部单元格**，再看下面的结果。"
-                           "它只检查能否读取你的答案，不会告诉你选择题的对错；改写题会列出规则检查的意见。", locked=True))
-    public = {q.var: _public(q) for q in ch.questions if q.type != "short"}
-    cells.append(_code(f"{ch.assignment}_selfcheck",
+                           "## 提交前自查\n\n先保存（Ctrl+S），再点 **运行 → 运行所有单元格**，看下面的结果。"
+                           "它只检查能否读取你的答案，不会告诉你选择题的对错；改写题会列出规则检查的意见，"
+                           "简答题只提醒你有没有作答。", locked=True))
+    public = {q.var: _public(q) for q in ch.questions}
+    check_cell = _code(f"{ch.assignment}_selfcheck",
                        "from autograder.selfcheck import self_check\n"
-                       f"self_check({json.dumps(public, ensure_ascii=False)})", locked=True))
+                       f"self_check({json.dumps(public, ensure_ascii=False)})", locked=True)
+    check_cell["metadata"]["jupyter"] = {"source_hidden": True}  # students see the result, not the long call
+    cells.append(check_cell)
     return {
         "cells": cells,
         "metadata": {
@@ -176,6 +179,8 @@ def _public(q: Question) -> dict:
     """What the student-side self-check may know: no key, no model answer."""
     if q.type == "rewrite":
         return {"type": "rewrite", "scenario": q.scenario, "bad": q.bad}
+    if q.type == "short":
+        return {"type": "short", "cell": q.answer_cell}
     return {"type": q.type, "options": q.letters}
 
 

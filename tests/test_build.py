@@ -104,7 +104,7 @@ def test_source_notebook_metadata_names_the_chapter():
 
 def test_instructions_tell_students_how_to_answer_check_and_submit():
     intro = _src(_cells(EXERCISES / "source" / "ch1_telephone" / "ch1_telephone.ipynb")[0])
-    for words in ("怎么作答", "怎么自查", "怎么提交", "运行全部单元格", "Submit"):
+    for words in ("怎么作答", "怎么自查", "怎么提交", "运行所有单元格", "Submit"):
         assert words in intro
 
 
