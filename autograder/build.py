@@ -109,8 +109,10 @@ def _question_md(q: Question) -> str:
     if q.borderline_answer:
         answers += f"\n\n**临界答案（及格线附近的写法，供统一给分尺度）**\n\n{_quote(q.borderline_answer)}"
     return (f"{head}{q.text}\n\n请在下面的答题框里作答（双击答题框即可编辑）。\n\n"
-            f"### BEGIN MARK SCHEME\n**评分要点（仅教师可见，发布时自动删除）**\n\n{rubric}{answers}\n"
-            "### END MARK SCHEME\n")
+            # nbgrader finds the delimiters anywhere in a line: as HTML comments they
+            # do not render as big headings in formgrader
+            f"<!-- BEGIN MARK SCHEME -->\n\n---\n\n**评分要点（仅教师可见，发布时自动删除）**\n\n{rubric}{answers}\n\n"
+            "<!-- END MARK SCHEME -->\n")
 
 
 def _quote(text: str) -> str:

@@ -119,7 +119,7 @@ def test_short_answers_carry_reference_answers_inside_the_mark_scheme():
             if q.type != "short":
                 continue
             src = cells[f"{q.id}_question"]
-            begin, end = src.index("### BEGIN MARK SCHEME"), src.index("### END MARK SCHEME")
+            begin, end = src.index("<!-- BEGIN MARK SCHEME -->"), src.index("<!-- END MARK SCHEME -->")
             for line in _lines(q.reference_answer) + _lines(q.borderline_answer):
                 assert begin < src.index(line) < end, (q.id, line)
             # nothing instructor-only sits outside the region
@@ -139,3 +139,18 @@ def test_situations_and_transcripts_are_shown_before_the_stem():
             for line in q.transcript:
                 speaker, words = line[:2], line[3:].strip()
                 assert f"> **{speaker}：** {words}" in src and src.index(words) < stem_at
+
+
+def test_mark_scheme_delimiters_do_not_render_as_headings_and_release_drops_the_region(released_course):
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    for ch in load_bank(EXERCISES / "bank"):
+        for cell in build_notebook(ch)["cells"]:
+            src = _src(cell)
+            if "MARK SCHEME" in src:
+                html = markdown2html_mistune(src)
+                assert "MARK SCHEME" not in html.replace("<!-- BEGIN MARK SCHEME -->", "").replace(
+                    "<!-- END MARK SCHEME -->", "")
+                assert "评分要点" in html
+        released = (released_course / "release" / ch.assignment / f"{ch.notebook}.ipynb").read_text(encoding="utf-8")
+        assert "MARK SCHEME" not in released and "评分要点" not in released and "参考答案" not in released
