@@ -138,7 +138,7 @@ def _line_rows(lines: tuple[CallLine, ...], good: bool, scenarios: dict[str, str
         words = f'<span class="act">（{_e(ln.act)}）</span>' if ln.act else _e(ln.say or "")
         note = ""
         if ln.who == "agent":
-            mark = '<span class="ok">✓</span>' if good else '<span class="bad">✗</span>'
+            mark = '<span class="ok">✓</span>' if good else '<span class="bad">×</span>'
             scen = f'<br><span class="rule">场景：{_e(scenarios[ln.scenario])}（{_e(ln.scenario)}）</span>' \
                 if ln.scenario else ""
             flags = f'<br><span class="rule">{_e("、".join(ln.flags))}</span>' if ln.flags else ""
@@ -154,7 +154,7 @@ def _script_html(script: CallScript, scenarios: dict[str, str]) -> str:
     return (f'<section class="script" id="{_e(script.id)}"><h3>示范通话：{_e(script.title)}</h3>'
             f'<p><b>情境：</b>{_e(script.situation)}</p>'
             f'<h4 class="ok">✓ 规范的通话</h4>{_line_rows(script.good, True, scenarios)}'
-            f'<h4 class="bad">✗ 同一通电话，做得不好</h4>{_line_rows(script.bad, False, scenarios)}</section>')
+            f'<h4 class="bad">× 同一通电话，做得不好</h4>{_line_rows(script.bad, False, scenarios)}</section>')
 
 
 def scripts_html(chapter: str, base: str | Path | None = None) -> str:
@@ -178,7 +178,7 @@ def _reference_body(card: ReferenceCard, catalogue: dict[str, str]) -> str:
             for n, item in enumerate(cat.items):
                 label = (f'<td rowspan="{len(cat.items)}"><b>{_e(cat.label)}</b><br>'
                          f'<span style="color:#666">{_e(cat.why)}</span></td>') if n == 0 else ""
-                rows.append(f'<tr>{label}<td class="say-bad">✗ {_e(item.say)}</td>'
+                rows.append(f'<tr>{label}<td class="say-bad">× {_e(item.say)}</td>'
                             f'<td class="ok">✓ {_e(item.better)}</td><td>{_rule_tag(item.rule, catalogue)}</td></tr>')
         parts.append(f'<h4>{_e(section.title)}</h4><table><tr><th style="width:18%">类别</th>'
                      f'<th>不能说</th><th>可以说</th><th style="width:14%">检查规则</th></tr>{"".join(rows)}</table>')
