@@ -214,6 +214,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_print_cards(args: argparse.Namespace) -> int:
+    from .printables import write_printables
+    from .schema import SchemaError
+
+    try:
+        pages = write_printables(args.out, args.course, pdf=args.pdf)
+    except (SchemaError, FileNotFoundError, KeyError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for p in pages:
+        print(f"wrote {p.html}" + (f" and {p.pdf.name}" if p.pdf else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m autograder",
                                 description="客服礼仪课程与自动评分工具 / call-center etiquette courseware kit")
@@ -283,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     rf.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment whose feedback/ to release")
     rf.add_argument("--student", default=None, metavar="ID", help="only this student")
     rf.set_defaults(func=_cmd_release_feedback)
+
+    pc = sub.add_parser("print-cards", help="printable role-play cards, call scripts and the 禁语 reference card")
+    pc.add_argument("--out", required=True, metavar="DIR", help="where to write the pages (created if missing)")
+    pc.add_argument("--course", default=None, metavar="DIR", help="folder with roleplay/, scripts/, reference/ "
+                    "(default: course/)")
+    pc.add_argument("--pdf", action="store_true", help="also print each page to PDF with headless Chromium")
+    pc.set_defaults(func=_cmd_print_cards)
 
     d = sub.add_parser("demo", help="the main job end to end on a simulated class (SQLite gradebook)")
     d.add_argument("--students", type=int, default=40, metavar="N", help="students in the simulated class (default 40)")
