@@ -42,14 +42,14 @@ _CSS = """
 .kefu-pp h3{margin:1.2em 0 .4em;font-size:1.15em}
 .kefu-pp h4{margin:.8em 0 .3em;font-size:1.02em}
 .kefu-pp table{border-collapse:collapse;width:100%;margin:.4em 0 1em}
-.kefu-pp th,.kefu-pp td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
+.kefu-pp table th,.kefu-pp table td{border:1px solid #ccc;padding:4px 8px;text-align:left!important;vertical-align:top}
 .kefu-pp th{background:#f3f5f8}
 .kefu-pp .card{border:2px solid #9aa9bd;border-radius:6px;padding:8px 12px;margin:0 0 14px;break-inside:avoid}
 .kefu-pp .part{border:1px dashed #9aa9bd;border-radius:4px;padding:6px 10px;margin:6px 0;break-inside:avoid}
 .kefu-pp .part b.tag{display:inline-block;background:#2f6db5;color:#fff;border-radius:3px;padding:0 6px;margin-right:6px}
 .kefu-pp .part.agent b.tag{background:#2e8b57}
 .kefu-pp .part.observer b.tag{background:#8a5a00}
-.kefu-pp .who{white-space:nowrap;font-weight:bold}
+.kefu-pp .who{white-space:nowrap;font-weight:bold;width:3.5em}
 .kefu-pp .agent-line{background:#f7fbf8}
 .kefu-pp .act{color:#555;font-style:italic}
 .kefu-pp .ok{color:#2e8b57}
