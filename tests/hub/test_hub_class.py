@@ -269,3 +269,80 @@ def _readable(path: Path) -> Path:
     shutil.copy(path, dest)
     dest.chmod(0o644)
     return dest
+
+
+def test_a_student_in_chromium(klass, users):
+    """A003 logs in, sees 中文, opens the assignment from the Assignment List, answers, self-checks, submits."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make browser)")
+    login = klass["logins"]["A003"]
+    artifacts = ROOT / "test-artifacts" / "hub"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    from test_browser import CHROMIUM_ARGS, _fontconfig_with_course_font
+
+    fonts = _fontconfig_with_course_font(artifacts)  # CJK glyphs in screenshots on a server without fonts
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+                                     env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(f"{klass['base']}/hub/login")
+            page.fill("#username_input", login)
+            page.fill("#password_input", klass["passwords"][login])
+            page.click("#login_submit")
+            page.wait_for_url(re.compile(rf"/user/{login}/lab"), timeout=120_000)
+            menubar = page.locator(".lm-MenuBar-content")
+            expect(menubar).to_contain_text("运行")  # the Chinese interface, nobody chose it
+            expect(menubar).to_contain_text("文件")
+            assert page.locator(".jp-toast-container, .Toastify__toast").count() == 0  # no news popup
+
+            page.locator(".lm-MenuBar-item", has_text="Nbgrader").click()
+            items = page.locator(".lm-Menu-item:visible")
+            expect(items.filter(has_text="Assignment List")).to_have_count(1)
+            expect(items.filter(has_text="Formgrader")).to_have_count(0)
+            expect(items.filter(has_text="Create assignment")).to_have_count(0)
+            items.filter(has_text="Assignment List").click()
+            page.locator("#released_assignments_list").get_by_role("button", name="Fetch").click()
+            fetched = page.locator("#fetched_assignments_list")
+            fetched.locator("a", has_text=CH1).first.click()
+            fetched.locator(".nested_list_item a", has_text=CH1).first.click()
+
+            cell = page.locator(".jp-Notebook .jp-CodeCell", has_text='第1题 = ""').first
+            page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+            for _ in range(30):  # JupyterLab renders cells as they scroll into view
+                if cell.count():
+                    break
+                page.mouse.move(800, 500)
+                page.mouse.wheel(0, 500)
+                page.wait_for_timeout(200)
+            cell.scroll_into_view_if_needed()
+            cell.locator(".cm-content").click()
+            page.keyboard.press("Control+a")
+            page.keyboard.insert_text('第1题 = "B"')
+            page.locator(".lm-MenuBar-item", has_text="运行").first.click()
+            page.locator(".lm-Menu-item:visible", has_text=re.compile(r"^运行所有单元格")).first.click()
+            report = page.locator(".jp-OutputArea-output", has_text="自查结果").first
+            expect(report).to_be_visible(timeout=120_000)
+            page.keyboard.press("Control+s")
+            expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(1)
+            page.screenshot(path=str(artifacts / "student_selfcheck.png"))
+
+            page.locator(".lm-TabBar-tab", has_text="Assignments").first.click()
+            fetched.get_by_role("button", name="Submit").first.click()
+            expect(page.locator("#submitted_assignments_list")).to_contain_text(CH1, timeout=60_000)
+            page.screenshot(path=str(artifacts / "student_submitted.png"))
+        except Exception:
+            page.screenshot(path=str(artifacts / "failure.png"))
+            raise
+        finally:
+            browser.close()
+    inbound = klass["state"] / "exchange" / CID / "inbound"
+    mine = [p for p in inbound.iterdir() if p.name.startswith(f"A003+{CH1}+")]
+    assert len(mine) == 1
+    nb = json.loads((mine[0] / f"{CH1}.ipynb").read_text(encoding="utf-8"))
+    assert any('第1题 = "B"' in "".join(c["source"]) for c in nb["cells"])
