@@ -31,15 +31,17 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-# What the JupyterHub class test (tests/hub, marker `hub`) needs from Debian:
-# the system Python's venv module (the shared student environment) and
-# PostgreSQL (the private gradebook cluster).  JupyterHub, the proxy (PyPI
-# port) and the culler come from PyPI when the test runs `hub up`.
-hub-deps:
+# What the JupyterHub class test (tests/hub, marker `hub`) needs: from Debian
+# the system Python's venv module and PostgreSQL; then the shared student
+# environment /opt/kefu-hub/venv (JupyterHub, the PyPI proxy, the culler and
+# the kit, from PyPI) built once, so the test's `hub up` finds it ready.
+hub-deps: $(STAMP)
 	@if [ "$$(id -u)" != 0 ]; then echo "hub-deps: not root; the hub test will be skipped"; exit 0; fi; \
 	missing=; for p in postgresql python3-venv; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing$$missing for the hub test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+	$(BIN)/python -c "from pathlib import Path; from autograder.hub.env import ensure_venv; \
+	ensure_venv(Path('/opt/kefu-hub/venv'))"
 
 # bank (exercises/bank/*.yaml) -> exercises/source notebooks
 build: $(STAMP)

@@ -182,6 +182,12 @@ def test_isolation(klass, users):
         r = _as(a1, "ls" if path.is_dir() else "cat", str(path))
         assert r.returncode != 0 and "Permission denied" in r.stderr, path
     assert _as(a1, "cat", f"{teacher_home}/{CID}/nbgrader_config.py").returncode != 0
+    # the kit students' kernels import is the venv's installed copy: no bank, no source tree
+    r = _as(a1, "/opt/kefu-hub/venv/bin/python", "-c",
+            "import autograder, pathlib; p = pathlib.Path(autograder.__file__).parent; "
+            "print(p); print(sorted(x.name for x in p.parent.iterdir() if 'bank' in x.name or x.name == 'exercises'))")
+    where, banks = r.stdout.split("\n")[:2]
+    assert where.startswith("/opt/kefu-hub/venv/lib/") and banks == "[]", r.stdout + r.stderr
     # another user's server: 403; the student's formgrader: 404, the instructor's: 200
     s1 = users[a1]
     assert s1.api("GET", "/api/contents", user=a2).status_code == 403
@@ -346,3 +352,16 @@ def test_a_student_in_chromium(klass, users):
     assert len(mine) == 1
     nb = json.loads((mine[0] / f"{CH1}.ipynb").read_text(encoding="utf-8"))
     assert any('第1题 = "B"' in "".join(c["source"]) for c in nb["cells"])
+
+
+def test_reset_for_a_new_term(klass, users):
+    home = Path(pwd.getpwnam(klass["logins"]["A001"]).pw_dir)
+    cache = home / ".local/share/jupyter/nbgrader_cache"
+    assert cache.is_dir()  # left by the submission
+    r = _hub("reset", *klass["args"])
+    assert "stopped" in r.stdout
+    assert not cache.exists()
+    assert list((klass["state"] / "exchange" / CID).iterdir()) == []
+    assert (home / CH1).is_dir()  # a student's own work stays
+    r = _hub("status", *klass["args"], check=False)
+    assert r.returncode != 0 and "not running" in r.stdout
