@@ -81,8 +81,17 @@ def klass(tmp_path_factory):
 def _teardown(info):
     r = _hub("down", *info["args"], check=False)
     print(r.stdout, r.stderr)
-    for login in [info["teacher"], *info["logins"].values()]:
-        subprocess.run(["pkill", "-KILL", "-u", login], capture_output=True)  # by uid, only this test's users
+    from autograder.hub.process import stop_user_processes
+
+    logins = [info["teacher"], *info["logins"].values()]
+    uids = set()
+    for login in logins:
+        try:
+            uids.add(pwd.getpwnam(login).pw_uid)
+        except KeyError:
+            pass
+    stop_user_processes(uids, "")  # by pid: anything still running as this test's users
+    for login in logins:
         subprocess.run(["userdel", "--remove", login], capture_output=True)
     subprocess.run(["groupdel", f"kefu-{CID}"[:32]], capture_output=True)
     shutil.rmtree(info["state"], ignore_errors=True)
