@@ -120,8 +120,10 @@ def up(o: UpOptions) -> str:
         accounts.append_passwords(layout.passwords, passwords, all_accounts)
     teacher_course = _install_course(course, cid, o.instructor, log)
     exchange.ensure_exchange(layout, o.instructor, group)
-    if layout.state_root == DEFAULT_STATE or not (o.venv / "etc/jupyter/nbgrader_config.py").exists():
-        exchange.write_venv_config(layout)
+    # the venv's exchange root is the server's default one; a class under another
+    # --state-dir (tests) sets its own in its class config, which wins
+    exchange.write_venv_config(layout, exchange=layout.state_root == DEFAULT_STATE
+                               or not (o.venv / "etc/jupyter/nbgrader_config.py").exists())
     exchange.write_class_config(layout, o.instructor, teacher_course)
     exchange.publish_chapters(layout, chapters)
     settings = _settings(layout)

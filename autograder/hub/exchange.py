@@ -52,12 +52,13 @@ def nbgrader_class_config(layout: ClassLayout) -> str:
         "    c.CourseDirectory.student_id = os.environ['KEFU_STUDENT_ID']\n")
 
 
-def write_venv_config(layout: ClassLayout) -> None:
-    """Exchange root and JupyterLab defaults, inside the venv only."""
+def write_venv_config(layout: ClassLayout, exchange: bool = True) -> None:
+    """Exchange root (unless told not to) and JupyterLab defaults, inside the venv only."""
     etc = layout.venv / "etc" / "jupyter"
-    _write(etc / "nbgrader_config.py",
-           "# Written by `python -m autograder hub up`: the exchange every class on this server shares.\n"
-           f"c = get_config()  # noqa: F821\nc.Exchange.root = {str(layout.exchange)!r}\n")
+    if exchange:
+        _write(etc / "nbgrader_config.py",
+               "# Written by `python -m autograder hub up`: the exchange every class on this server shares.\n"
+               f"c = get_config()  # noqa: F821\nc.Exchange.root = {str(layout.exchange)!r}\n")
     _write(layout.venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json",
            json.dumps(LAB_DEFAULTS, ensure_ascii=False, indent=2))
 
