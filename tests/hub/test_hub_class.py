@@ -300,6 +300,7 @@ def test_a_student_in_chromium(klass, users):
     from test_browser import CHROMIUM_ARGS, _fontconfig_with_course_font
 
     fonts = _fontconfig_with_course_font(artifacts)  # CJK glyphs in screenshots on a server without fonts
+    expect.set_options(timeout=60_000)  # JupyterLab's first load on a busy 2-core machine
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
                                      env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
