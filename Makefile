@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader shells out to `alembic`: the venv's scripts must be on PATH
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test install browser build check-generated bench clean
+.PHONY: demo test install browser hub-deps build check-generated bench clean
 
 demo: $(STAMP)
 	$(BIN)/python -m autograder demo --students 40 --out demo-output
@@ -20,7 +20,7 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,postgres]'
 	@touch $(STAMP)
 
 # Debian's Chromium for the real-browser test (Playwright drives it; no browser download).
@@ -30,6 +30,18 @@ browser:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+# What the JupyterHub class test (tests/hub, marker `hub`) needs: from Debian
+# the system Python's venv module and PostgreSQL; then the shared student
+# environment /opt/kefu-hub/venv (JupyterHub, the PyPI proxy, the culler and
+# the kit, from PyPI) built once, so the test's `hub up` finds it ready.
+hub-deps: $(STAMP)
+	@if [ "$$(id -u)" != 0 ]; then echo "hub-deps: not root; the hub test will be skipped"; exit 0; fi; \
+	missing=; for p in postgresql python3-venv; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing for the hub test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+	$(BIN)/python -c "from pathlib import Path; from autograder.hub.env import ensure_venv; \
+	ensure_venv(Path('/opt/kefu-hub/venv'))"
 
 # bank (exercises/bank/*.yaml) -> exercises/source notebooks
 build: $(STAMP)

@@ -143,11 +143,11 @@ def _quote(path) -> str:
 def _cmd_grade(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
-    from .grading import grade_course
+    from .grading import GradebookError, grade_course
 
     try:
         report = grade_course(args.course, args.assignments or None, progress=not args.quiet)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, GradebookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
@@ -158,10 +158,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
     from .export import ExportError, export_course
+    from .grading import GradebookError
 
     try:
         result = export_course(args.course, args.out, charts=not args.no_charts)
-    except (ExportError, FileNotFoundError) as exc:
+    except (ExportError, FileNotFoundError, GradebookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(result.summary())
@@ -171,11 +172,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_roster(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
+    from .grading import GradebookError
     from .roster import RosterError, import_roster
 
     try:
         report = import_roster(args.file, args.course, dry_run=args.dry_run)
-    except (RosterError, FileNotFoundError) as exc:
+    except (RosterError, FileNotFoundError, GradebookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
@@ -311,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--exercises", default="exercises", metavar="DIR",
                    help="the kit's course folder to start from (default exercises/, run from the project root)")
     d.set_defaults(func=_cmd_demo)
+
+    from .hub.cli import add_parser as add_hub_parser  # stdlib-only: `check` stays fast
+    add_hub_parser(sub)
     return p
 
 

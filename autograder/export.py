@@ -199,10 +199,9 @@ def _db_path(db_url: str) -> Path | None:
 
 def _open(course_dir: Path):
     """(CourseDirectory, Gradebook) of a course; never creates a gradebook."""
-    from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
 
-    from .grading import load_config
+    from .grading import load_config, open_gradebook
 
     if not course_dir.is_dir():
         raise ExportError(f"{course_dir}: 课程文件夹不存在 (no such course directory)")
@@ -211,7 +210,7 @@ def _open(course_dir: Path):
     if db is not None and not db.exists():
         raise ExportError(f"{course_dir}: 找不到成绩库 {db} (no gradebook): 先发布作业并评分 "
                           "(python -m autograder grade --course DIR)，或检查 nbgrader_config.py 里的 db_url")
-    return coursedir, Gradebook(coursedir.db_url, coursedir.course_id)
+    return coursedir, open_gradebook(coursedir.db_url, coursedir.course_id)
 
 
 def _course_specs(course_dir: Path) -> tuple[dict, dict]:

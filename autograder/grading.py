@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Issue", "SubmissionResult", "GradeReport", "Grader", "grade_course", "load_config",
-           "UNREADABLE", "MISSING"]
+           "UNREADABLE", "MISSING", "GradebookError", "open_gradebook"]
 
 # Prefixes of the autograder comments left on answer cells (formgrader shows
 # them; export reads them to tell a missing or unreadable file from a zero).
@@ -90,15 +90,54 @@ class GradeReport:
 
 
 def load_config(course_dir: Path):
-    """The course's nbgrader configuration (its nbgrader_config.py), rooted at ``course_dir``."""
+    """nbgrader's configuration for ``course_dir``, read through nbgrader's own chain.
+
+    Every ``nbgrader_config.py``/``.json`` on the Jupyter config path, lowest
+    priority first (the venv's ``etc/jupyter``, ``JUPYTER_CONFIG_PATH``,
+    ``~/.jupyter``), then the course's own file: a ``db_url`` or exchange set
+    for the class (``hub up``) is the one the kit uses, never a second
+    gradebook of its own.
+    """
+    from jupyter_core.paths import jupyter_config_path
     from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
 
     cfg = Config()
+    for folder in reversed(jupyter_config_path()):
+        for loader in (JSONFileConfigLoader, PyFileConfigLoader):
+            name = "nbgrader_config." + ("json" if loader is JSONFileConfigLoader else "py")
+            if os.path.isfile(os.path.join(folder, name)):
+                cfg.merge(loader(name, path=folder).load_config())
     if (course_dir / "nbgrader_config.py").exists():
         cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config())
     cfg.CourseDirectory.root = str(course_dir)
     return cfg
+
+
+class GradebookError(RuntimeError):
+    """The gradebook database cannot be used (wrong password, server down): one line."""
+
+
+def open_gradebook(db_url: str, course_id: str):
+    """``nbgrader.api.Gradebook``; a database error becomes one :class:`GradebookError` line."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return Gradebook(db_url, course_id)
+    except SQLAlchemyError as exc:
+        raise GradebookError(describe_db_error(db_url, exc)) from None
+
+
+def describe_db_error(db_url: str, exc: Exception) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        where = make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is itself the message
+        where = "(unparsable db_url)"
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return f"成绩库打不开 cannot use the gradebook {where}: {reason}"
 
 
 def _quiet_logger() -> logging.Logger:
@@ -147,6 +186,12 @@ class Grader:
     def _path(self, step: str, student: str, assignment: str) -> Path:
         return Path(self.coursedir.format_path(step, student, assignment))
 
+    def submitted_assignments(self) -> set[str]:
+        root = Path(self.coursedir.format_path(self.coursedir.submitted_directory, ".", "."))
+        if not root.is_dir():
+            return set()
+        return {a.name for s in root.iterdir() if s.is_dir() for a in s.iterdir() if a.is_dir()}
+
     def submissions(self, assignment: str) -> list[str]:
         root = Path(self.coursedir.format_path(self.coursedir.submitted_directory, ".", "."))
         if not root.is_dir():
@@ -156,17 +201,21 @@ class Grader:
     # ------------------------------------------------------------------ grading
 
     def grade(self, assignments: list[str] | None = None, progress: bool = True) -> GradeReport:
-        from nbgrader.api import Gradebook
-
         from .gradebookview import SourceCache
 
         started = time.perf_counter()
         report = GradeReport()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SQLAlchemy 2.x warnings from inside nbgrader's api
-            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            with open_gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
                 released = [a.name for a in gb.assignments]
                 wanted = assignments or sorted(released)
+                unknown = sorted(set(self.submitted_assignments()) - set(released))
+                if unknown and not assignments:
+                    report.errors.append(
+                        f"submitted/ holds work for {', '.join(unknown)}, which the gradebook "
+                        f"({self.coursedir.db_url.split('@')[-1]}) does not know: is db_url the course's? "
+                        "release the assignment first (nbgrader generate_assignment)")
                 for name in wanted:
                     if name not in released:
                         report.errors.append(

@@ -354,15 +354,14 @@ def _set_classes(gb, classes: Mapping[str, str]) -> None:
 
 
 def _open_gradebook(course_dir: Path):
-    from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
 
-    from .grading import load_config
+    from .grading import load_config, open_gradebook
 
     if not course_dir.is_dir():
         raise FileNotFoundError(f"{course_dir}: no such course directory")
     coursedir = CourseDirectory(config=load_config(course_dir))
-    return Gradebook(coursedir.db_url, coursedir.course_id)
+    return open_gradebook(coursedir.db_url, coursedir.course_id)
 
 
 def import_roster(path: str | Path, course_dir: str | Path, dry_run: bool = False) -> ImportReport:

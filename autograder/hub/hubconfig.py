@@ -1,0 +1,102 @@
+"""``jupyterhub_config.py`` for one class (written by ``up``; root-only)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .layout import ClassLayout
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    port: int
+    hub_port: int
+    proxy_api_port: int
+    instructor: str
+    students: dict  # login -> 学号
+    ip: str = "127.0.0.1"
+    cull_idle_seconds: int = 3600
+
+
+TEMPLATE = '''\
+# Written by `python -m autograder hub up` for class {course_id!r}; rewritten on every up.
+import pwd
+import subprocess
+
+c = get_config()  # noqa: F821
+VENV = {venv!r}
+INSTRUCTOR = {instructor!r}
+STUDENTS = {students!r}  # login -> 学号 (nbgrader's student id)
+
+c.JupyterHub.bind_url = "http://{ip}:{port}"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {hub_port}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
+c.ConfigurableHTTPProxy.command = [VENV + "/bin/configurable-http-proxy"]
+c.ConfigurableHTTPProxy.pid_file = {proxy_pid!r}
+c.JupyterHub.db_url = "sqlite:///{hub_dir}/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "{hub_dir}/jupyterhub_cookie_secret"
+c.JupyterHub.cleanup_servers = True  # `hub down` stops every server
+
+# PAM: the unix accounts `up` created; nobody else, no hub admins (an admin
+# could open any student's server).
+c.JupyterHub.authenticator_class = "pam"
+c.Authenticator.allowed_users = set(STUDENTS) | {{INSTRUCTOR}}
+c.Authenticator.admin_users = set()
+c.PAMAuthenticator.open_sessions = False
+
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [VENV + "/bin/jupyterhub-singleuser"]
+c.Spawner.default_url = "/lab"
+c.Spawner.notebook_dir = "~"
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+c.Spawner.environment = {{"LANG": "C.UTF-8", "PATH": VENV + "/bin:/usr/local/bin:/usr/bin:/bin"}}
+
+
+def pre_spawn(spawner):
+    login = spawner.user.name
+    env = dict(spawner.environment)
+    if login == INSTRUCTOR:
+        env["JUPYTER_CONFIG_PATH"] = {instructor_config!r}
+    else:
+        env["JUPYTER_CONFIG_PATH"] = {class_config!r}
+        env["KEFU_STUDENT_ID"] = STUDENTS[login]
+    spawner.environment = env
+    # Chapters: copied as the user (never as root into a home the user
+    # controls), missing files only: a student's own work is never overwritten.
+    pw = pwd.getpwnam(login)
+    subprocess.run(["cp", "-r", "-n", {chapters!r} + "/.", "course"], cwd=pw.pw_dir,
+                   user=pw.pw_uid, group=pw.pw_gid, extra_groups=[], check=False)
+
+
+c.Spawner.pre_spawn_hook = pre_spawn
+
+c.JupyterHub.services = [{{
+    "name": "idle-culler",
+    "command": [VENV + "/bin/python", "-m", "jupyterhub_idle_culler", "--timeout={cull}"],
+}}]
+c.JupyterHub.load_roles = [{{
+    "name": "idle-culler",
+    "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    "services": ["idle-culler"],
+}}]
+'''
+
+
+def render(layout: ClassLayout, s: HubSettings) -> str:
+    return TEMPLATE.format(
+        course_id=layout.course_id, venv=str(layout.venv), instructor=s.instructor, students=s.students,
+        ip=s.ip, port=s.port, hub_port=s.hub_port, proxy_api_port=s.proxy_api_port,
+        proxy_pid=str(layout.hub_dir / "proxy.pid"), hub_dir=str(layout.hub_dir),
+        instructor_config=str(layout.instructor_config), class_config=str(layout.class_config),
+        chapters=str(layout.chapters), cull=s.cull_idle_seconds)
+
+
+def write(layout: ClassLayout, s: HubSettings) -> Path:
+    layout.hub_dir.mkdir(parents=True, exist_ok=True)
+    layout.hub_dir.chmod(0o700)
+    path = layout.hub_dir / "jupyterhub_config.py"
+    path.write_text(render(layout, s), encoding="utf-8")
+    path.chmod(0o600)
+    return path
