@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 __all__ = ["Normalised", "normalise", "has_chinese", "join_commas"]
@@ -99,7 +100,10 @@ class Normalised:
 
     def is_unsaid(self, start: int, end: int) -> bool:
         """Does the half-open span lie wholly inside one unsaid stretch?"""
-        return any(a <= start and end <= b for a, b in self.unsaid)
+        if not self.unsaid:
+            return False
+        i = bisect_right(self.unsaid, (start, len(self.text) + 1)) - 1  # stretches are disjoint, sorted
+        return i >= 0 and self.unsaid[i][0] <= start and end <= self.unsaid[i][1]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of ``text`` to one of ``original``."""
@@ -284,7 +288,11 @@ def normalise(text: str) -> Normalised:
         origin = kept
 
     # Stage 4: decorative separators between two Han characters.
-    seps = "".join(sorted(ch for ch in set(text) if _is_separator(ch)))
+    # (candidates: the original's non-CJK characters; NFKC maps each to what
+    # the text now holds, e.g. ＿ → _)
+    seps = {c for ch in candidates for c in _CHAR_MAP.get(ch, ch) if _is_separator(c)}
+    seps.update(c for c in _ASCII_SEPARATORS if c in text)
+    seps = "".join(sorted(seps))
     if seps:
         rx = re.compile(f"(?<=[{_HAN}])[{re.escape(seps)}]+(?=[{_HAN}])")
         if rx.search(text):
@@ -313,14 +321,24 @@ _SEPARATOR_CATEGORIES = frozenset({"So", "Sk", "Sm", "Pc", "Pd"})
 
 
 def _is_separator(ch: str) -> bool:
-    if ch.isascii():
-        return ch in _ASCII_SEPARATORS
-    return ch in "·・•‧∙" or unicodedata.category(ch) in _SEPARATOR_CATEGORIES
+    known = _SEPARATOR_CACHE.get(ch)
+    if known is None:
+        if ch.isascii():
+            known = ch in _ASCII_SEPARATORS
+        else:
+            known = ch in "·・•‧∙" or unicodedata.category(ch) in _SEPARATOR_CATEGORIES
+        if len(_SEPARATOR_CACHE) < _CHAR_MAP_LIMIT:
+            _SEPARATOR_CACHE[ch] = known
+    return known
+
+
+_SEPARATOR_CACHE: dict[str, bool] = {}
 
 
 # ---------------------------------------------------------------- unsaid
 # Quotations: each kind of mark pairs with its own closing mark; bounded, so
 # the scan stays linear.
+_QUOTE_MARKS = "“‘「『\""
 _QUOTE = re.compile('“[^“”]{1,60}”|‘[^‘’]{1,60}’|「[^「」]{1,60}」|『[^『』]{1,60}』|"[^"]{1,60}"')
 # the agent says the quotation: 我只能说“…” / 我跟您讲“…” (no negation before)
 _AGENT_SAYS = re.compile("我[^,.!?;不别没绝决禁避]{0,5}(?:说|讲|告诉[您你]|回答|答复)[:,]?$")
@@ -335,7 +353,8 @@ _REPORT_LIMIT = 30  # an unquoted report runs to the end of its clause, at most 
 
 def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
-    for m in _QUOTE.finditer(text):
+    quotes = _QUOTE.finditer(text) if any(q in text for q in _QUOTE_MARKS) else ()
+    for m in quotes:
         before = text[max(0, m.start() - 8):m.start()]
         if not _AGENT_SAYS.search(before):
             out.append(m.span())
@@ -348,7 +367,13 @@ def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
         if end > start:
             out.append((start, end))
     out.sort()
-    return tuple(out)
+    merged: list[tuple[int, int]] = []
+    for a, b in out:  # overlapping stretches become one
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
 
 
 def join_commas(text: str) -> tuple[str, list[int]] | None:

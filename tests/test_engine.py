@@ -202,7 +202,7 @@ def test_result_to_dict_shape():
     assert set(d) == {"passed", "score", "findings"}
     json.dumps(d, ensure_ascii=False)
     for f in d["findings"]:
-        assert set(f) == {"rule", "kind", "message", "span"}
+        assert set(f) == {"rule", "kind", "message", "span", "suggestion", "source"}
         assert f["span"] is None or (isinstance(f["span"], list) and len(f["span"]) == 2)
     assert isinstance(r.findings[0], Finding) and r.findings[0] == tuple(r.findings[0])
 
@@ -255,11 +255,12 @@ def test_hundred_thousand_characters_are_judged_correctly():
     sentence = "您好，这里是阳光客服中心，工号1025为您服务，请问有什么可以帮您？"
     long_good = (sentence * (100_000 // len(sentence) + 1))[:100_000]
     long_good = long_good[: long_good.rindex("？") + 1]
-    r = check(long_good, "opening")
-    assert r.passed and r.score == 1.0
+    r = check(long_good, "opening", max_length=None)  # the engine itself, without the length cap
+    assert {f.rule for f in r.findings} == {"answer.too_long"}  # far longer than a turn, nothing else
+    assert all(not req.startswith("opening.") for req in (f.rule for f in r.findings))
     tail = "我不知道！"
     long_bad = long_good + tail
-    r = check(long_bad, "opening")
+    r = check(long_bad, "opening", max_length=None)
     assert not r.passed and r.score == 0.0
     (f,) = [f for f in r.findings if f.rule == "taboo.shirk"]
     assert long_bad[f.span[0]:f.span[1]] == "我不知道"
@@ -272,16 +273,26 @@ def test_hundred_thousand_characters_are_judged_correctly():
     ("……" * 50_000, "address.ni", 0),
 ])
 def test_pathological_long_inputs(text, rule, expected_hits):
-    r = check(text, "opening")
+    r = check(text, "opening", max_length=None)
     assert sum(f.rule == rule for f in r.findings) == expected_hits
     assert 0.0 <= r.score <= 1.0
 
 
 def test_filler_count_on_a_long_answer_counts_them_all():
     text = "您好，嗯，" * 20_000
-    r = check(text, "opening")
+    r = check(text, "opening", max_length=None)
     (f,) = [f for f in r.findings if f.rule == "casual.filler_count"]
-    assert "20000次" in f.message
+    assert f.span == (18, 19)  # the fourth 嗯: the first one over the limit of three
+    assert "20000" in f.message
+
+
+@pytest.mark.parametrize("key", [s.key for s in engine.scenarios()])
+def test_an_answer_over_the_length_cap_fails_before_the_engine_runs(key):
+    good = engine.get_scenario(key).suggestion or "您好"
+    r = check(good + "好" * engine.MAX_ANSWER_CHARS, key)
+    assert not r.passed and r.score == 0.0
+    assert [f.rule for f in r.findings] == ["answer.over_limit"]
+    assert str(engine.MAX_ANSWER_CHARS) in r.findings[0].message
 
 
 # ------------------------------------------------------------------ light import and the load cache

@@ -57,7 +57,7 @@ def test_rule_ids_are_unique_and_prefixed_by_family_or_scenario():
     assert len(ids) == len(set(ids))
     keys = {s.key for s in scenarios()}
     for r in ALL_RULES:
-        assert r.id.split(".")[0] in keys | {"address", "taboo", "irritating", "casual", "price"}
+        assert r.id.split(".")[0] in keys | {"address", "taboo", "irritating", "casual", "price", "tone"}
 
 
 def test_taboo_categories_are_separate_rules():
@@ -308,8 +308,8 @@ def test_phrases_are_literal_and_normalised(tmp_path):
 
 
 def test_shipped_rule_files_are_all_loaded():
-    families = {p.stem for p in RULES_DIR.glob("*.yaml")} - {"scenarios", "_macros"}
-    assert families == {"address", "taboo", "irritating", "casual", "price"}
+    families = {p.stem for p in RULES_DIR.glob("*.yaml")} - {"scenarios", "_macros", "_homophones"}
+    assert families == {"address", "taboo", "irritating", "casual", "price", "tone"}
     copy = load_pack(RULES_DIR)
     assert {r.id for r in copy.all_rules()} == {r.id for r in ALL_RULES}
 
