@@ -414,8 +414,8 @@ class _Lazy:
                 raise SchemaError(f"{self._where}: pattern {self.pattern!r} does not compile: {exc}") from None
         return self._rx
 
-    def search(self, text: str):
-        return (self._rx or self.compiled()).search(text)
+    def search(self, text: str, *bounds: int):
+        return (self._rx or self.compiled()).search(text, *bounds)
 
     def finditer(self, text: str):
         return (self._rx or self.compiled()).finditer(text)
