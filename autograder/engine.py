@@ -154,7 +154,6 @@ class Rule:
     source: str = ""  # where the rule comes from (seed, standard)
     in_quotes: bool = False  # True: also fires inside quoted / negated mentions
     actor: "_Lazy | None" = None  # require rules: who else may be the subject (not the agent)
-    keyphrases: tuple[str, ...] = ()  # require rules: literal phrasings, for typing slips
 
     def suggestion_for(self, scenario: str) -> str:
         for key, text in self.suggestions:
@@ -347,7 +346,7 @@ class Pack:
 _RULE_FIELDS = {"id", "kind", "level", "phrases", "patterns", "unless", "message", "examples", "name", "max", "note",
                 "frames", "suggestion", "suggestions", "source", "in_quotes", "actor"}
 _ORDER_FIELDS = {"id", "first", "then", "later", "level", "message", "examples", "suggestion", "source", "note"}
-_HAN_PHRASE = re.compile("[\u4e00-\u9fff]{2,4}")
+
 _MACRO_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 MACROS_FILE = "_macros.yaml"
 
@@ -688,10 +687,6 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
             _compile(where, unless, "unless pattern")
         if actor:
             _compile(where, actor, "actor pattern")
-    keyphrases = []
-    if kind == "require":  # literal phrasings (久等, 再见): typing slips of them are recognised
-        for alt in alternatives:
-            keyphrases += [p for p in _pieces(alt) if _HAN_PHRASE.fullmatch(p)]
     return {
         "where": f"{where.path}: {rid}",
         "id": rid, "kind": kind, "level": level, "message": message,
@@ -703,7 +698,6 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
         "suggestions": sorted((k, v.strip()) for k, v in suggestions.items()),
         "source": where.need(raw, "source", str, optional=True, default=source),
         "in_quotes": in_quotes, "actor": actor,
-        "keyphrases": list(dict.fromkeys(keyphrases)),
     }
 
 
@@ -725,7 +719,6 @@ def _build_rule(spec: dict) -> Rule:
         suggestion=spec["suggestion"], suggestions=tuple(map(tuple, spec["suggestions"])),
         source=spec["source"], in_quotes=spec["in_quotes"],
         actor=_Lazy(_combine(spec["actor"]), where) if spec["actor"] else None,
-        keyphrases=tuple(spec["keyphrases"]),
     )
 
 
@@ -1036,11 +1029,11 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
         slip = _slip(req, norm)
         if slip is not None:
             met += 1
-            (s, e), intended = slip
+            (s, e), typed, intended = slip
             first_hit[req.id] = (s, e)
             findings.append(Finding(
                 "answer.typo", "warning",
-                f"疑似错别字：“{norm.quote(s, e)}”应为“{intended}”。这次按“{intended}”理解，请改正。",
+                f"疑似错别字：“{typed}”应为“{intended}”。这次按“{intended}”理解，请改正。",
                 norm.span(s, e), intended, "homophone table (autograder/rules/_homophones.yaml)"))
         else:
             missing.append(Finding(req.id, "missing", req.message, None, req.suggestion_for(sc.key), req.source))
@@ -1147,25 +1140,23 @@ def _order_finding(order: Order, norm: Normalised,
 
 # typing slips of required phrases (久等 typed 就等): built on first need
 _SLIPS: dict[str, object] = {}
-_SLIP_NEXT = re.compile("$|[^\u4e00-\u9fff]|[了啦哦呀啊吗呢嘛一片]")
 
 
 def _slip(req: Rule, norm: Normalised):
-    """((start, end), intended phrase) for a typing slip of one of the
-    requirement's literal phrasings, or None."""
-    if not req.keyphrases:
+    """((start, end), typed, intended) for a typing slip that, put right,
+    meets the requirement; or None."""
+    loose = _SLIPS.get(req.id)
+    if loose is None:
+        from .typos import homophones, lenient
+        widened = lenient(req.regex.pattern, homophones())
+        loose = _SLIPS[req.id] = re.compile(widened) if widened else False
+    if loose is False:
         return None
-    table = _SLIPS.get(req.id)
-    if table is None:
-        from .typos import slips_for
-        table = _SLIPS[req.id] = slips_for(req.keyphrases)
-    if not table:
+    from .typos import find_slip, homophones
+    found = find_slip(norm.text, loose, req.regex.compiled(), homophones())
+    if found is None or norm.is_unsaid(*found[0]):
         return None
-    rx, intended = table
-    for m in rx.finditer(norm.text):
-        if _SLIP_NEXT.match(norm.text, m.end()) and not norm.is_unsaid(*m.span()):
-            return m.span(), intended[m.group()]
-    return None
+    return found
 
 
 def _short(text: str, limit: int = 20) -> str:
