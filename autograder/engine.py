@@ -153,6 +153,7 @@ class Rule:
     suggestions: tuple[tuple[str, str], ...] = ()  # (scenario, wording) overrides
     source: str = ""  # where the rule comes from (seed, standard)
     in_quotes: bool = False  # True: also fires inside quoted / negated mentions
+    across_commas: bool = False  # True: also matches a phrase split by a comma (我怎么，知道)
     actor: "_Lazy | None" = None  # require rules: who else may be the subject (not the agent)
 
     def suggestion_for(self, scenario: str) -> str:
@@ -230,7 +231,7 @@ class Rule:
             return not self.met(norm)
         if self.kind == "count":
             return len(self.hits(norm)) > self.maximum
-        return bool(self.hits(norm, 1)) or bool(_joined_hits(self, norm, 1))
+        return bool(self.hits(norm, 1)) or (self.across_commas and bool(_joined_hits(self, norm, 1)))
 
 
 def _agent_acts(text: str, start: int, others: "_Lazy") -> bool:
@@ -344,7 +345,7 @@ class Pack:
 # --------------------------------------------------------------------------- loading
 
 _RULE_FIELDS = {"id", "kind", "level", "phrases", "patterns", "unless", "message", "examples", "name", "max", "note",
-                "frames", "suggestion", "suggestions", "source", "in_quotes", "actor"}
+                "frames", "suggestion", "suggestions", "source", "in_quotes", "actor", "across_commas"}
 _ORDER_FIELDS = {"id", "first", "then", "later", "level", "message", "examples", "suggestion", "source", "note"}
 
 _MACRO_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -679,6 +680,7 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
     if actor and kind != "require":
         raise where.error("'actor' belongs to require rules")
     in_quotes = where.need(raw, "in_quotes", bool, optional=True, default=False)
+    across_commas = where.need(raw, "across_commas", bool, optional=True, default=False)
     if strict:  # compile now, so that a bad regex is reported with its file and rule id
         regex = _compile(where, alternatives)
         if regex.fullmatch(""):
@@ -697,7 +699,7 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
         "suggestion": suggestion or (ok[0] if kind == "require" else ""),
         "suggestions": sorted((k, v.strip()) for k, v in suggestions.items()),
         "source": where.need(raw, "source", str, optional=True, default=source),
-        "in_quotes": in_quotes, "actor": actor,
+        "in_quotes": in_quotes, "actor": actor, "across_commas": across_commas,
     }
 
 
@@ -717,7 +719,7 @@ def _build_rule(spec: dict) -> Rule:
         name=spec["name"], maximum=spec["max"], family=spec["family"],
         scanners=scanners,
         suggestion=spec["suggestion"], suggestions=tuple(map(tuple, spec["suggestions"])),
-        source=spec["source"], in_quotes=spec["in_quotes"],
+        source=spec["source"], in_quotes=spec["in_quotes"], across_commas=spec["across_commas"],
         actor=_Lazy(_combine(spec["actor"]), where) if spec["actor"] else None,
     )
 
@@ -1007,7 +1009,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
                                     (a, b), suggestion, rule.source))
             continue
         spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars)]
-        if len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
+        if rule.across_commas and len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
             spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans))
         if not spans:
             continue
@@ -1056,8 +1058,13 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
 _KIND_RANK = {"forbidden": 0, "warning": 1, "missing": 2}
 
 
+def _rank(f: Finding) -> tuple[int, int]:
+    return _KIND_RANK[f.kind], f.rule.startswith("tone.")
+
+
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per stretch of text: the more serious one wins."""
+    """One finding per stretch of text: the more serious one wins, and a
+    specific rule wins over the general tone markers."""
     best: dict[tuple[int, int], Finding] = {}
     out: list[Finding] = []
     for f in findings:
@@ -1065,7 +1072,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             out.append(f)
             continue
         kept = best.get(f.span)
-        if kept is None or _KIND_RANK[f.kind] < _KIND_RANK[kept.kind]:
+        if kept is None or _rank(f) < _rank(kept):
             best[f.span] = f
     chosen = set(map(id, best.values()))
     return out + [f for f in findings if f.span is not None and id(f) in chosen]
