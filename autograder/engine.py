@@ -254,6 +254,7 @@ def _agent_acts(text: str, start: int, others: "_Lazy") -> bool:
         return True
     after = window[last_other.end():]
     before = window[:last_other.start()]
+    before = before[before.rfind(",") + 1:]  # 我会让他们… in the same clause; not 请您…, 他们…
     return bool(_AGENT.search(after)) or bool(_CAUSE.search(before))
 
 
@@ -316,6 +317,8 @@ class Scenario:
     # other scenarios' signatures as one regex of named groups (group name → title)
     foreign: "_Lazy | None" = field(default=None, repr=False)
     foreign_titles: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # signatures of situations easily confused with this one (one is enough)
+    conflict: "_Lazy | None" = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         return {
@@ -845,7 +848,7 @@ def pack_spec(directory: Path = RULES_DIR, strict: bool = True) -> dict:
         key = where.need(raw, "key", str)
         w = where.at(key)
         w.only(raw, {"key", "title", "situation", "families", "requires", "forbids", "note",
-                     "order", "suggestion", "source", "signature"})
+                     "order", "suggestion", "source", "signature", "conflicts"})
         source = w.need(raw, "source", str, optional=True, default="")
         extra = list(w.strings(raw, "families", optional=True))
         for fam in extra:
@@ -874,7 +877,13 @@ def pack_spec(directory: Path = RULES_DIR, strict: bool = True) -> dict:
             "families": extra, "requires": requires, "forbids": forbids, "orders": orders,
             "suggestion": w.need(raw, "suggestion", str, optional=True, default="").strip(),
             "source": source, "signature": signature,
+            "conflicts": list(w.strings(raw, "conflicts", optional=True)),
         })
+    keys = {s["key"]: s for s in scenarios}
+    for s in scenarios:
+        for other in s["conflicts"]:
+            if other not in keys or not keys[other]["signature"]:
+                raise where.at(s["key"]).error(f"conflicts: {other!r} is not a scenario with a signature")
     ids = [r["id"] for f in families for r in f["rules"]]
     ids += [r["id"] for s in scenarios for r in s["requires"] + s["forbids"] + s["orders"]]
     seen: set[str] = set()
@@ -895,6 +904,7 @@ def _build_pack(spec: dict) -> Pack:
         active = tuple(r for f in active_families for r in families[f]) + forbids
         others = [o for o in spec["scenarios"] if o["key"] != s["key"] and o["signature"]]
         foreign = "|".join(f"(?P<s{i}>{_combine(o['signature'])})" for i, o in enumerate(others))
+        conflict = [p for o in spec["scenarios"] if o["key"] in s["conflicts"] for p in o["signature"]]
         scenarios[s["key"]] = Scenario(
             key=s["key"], title=s["title"], situation=s["situation"],
             families=tuple(s["families"]), requires=requires, forbids=forbids, active=active,
@@ -902,6 +912,7 @@ def _build_pack(spec: dict) -> Pack:
             suggestion=s["suggestion"], source=s["source"], signature=tuple(s["signature"]),
             foreign=_Lazy(foreign, f"scenarios.yaml: signatures") if foreign else None,
             foreign_titles=tuple((f"s{i}", o["title"]) for i, o in enumerate(others)),
+            conflict=_Lazy(_combine(conflict), "scenarios.yaml: conflicts") if conflict else None,
         )
     return Pack(families, global_families, scenarios)
 
@@ -1106,6 +1117,13 @@ def _turn_findings(norm: Normalised, sc: Scenario) -> list[Finding]:
             f"这段回答有{n}个字，远远超过一次说话的长度（不超过{TURN_LIMIT}字）：改写题要写的是在这个情境下"
             f"对客户说的一段话，不是把各种说法都堆在一起，请只保留这个情境需要的内容。",
             None, sc.suggestion))
+    hit = sc.conflict.search(norm.text) if sc.conflict is not None else None
+    if hit is not None and not norm.is_unsaid(*hit.span()):
+        out.append(Finding(
+            "answer.wrong_scenario", "forbidden",
+            f"“{_phrase(norm, *hit.span())}”是另一个情境的说法，放在这里不对：这道题的情境是“{sc.title}”"
+            f"（{sc.situation}），请按这个情境来回答，例如“{sc.suggestion}”。",
+            norm.span(*hit.span()), sc.suggestion, sc.source))
     if sc.foreign is not None:
         seen: dict[str, tuple[int, int]] = {}
         for m in sc.foreign.finditer(norm.text):

@@ -27,8 +27,7 @@ def pattern_sources(pack: "engine.Pack | None" = None) -> list[str]:
             out.append(rule.actor.pattern)
     for sc in pack.scenarios.values():
         out.extend(o.later.pattern for o in sc.orders if o.later is not None)
-        if sc.foreign is not None:
-            out.append(sc.foreign.pattern)
+        out.extend(x.pattern for x in (sc.foreign, sc.conflict) if x is not None)
     return out
 
 
