@@ -258,26 +258,46 @@ def _agent_acts(text: str, start: int, others: "_Lazy") -> bool:
     return bool(_AGENT.search(after)) or bool(_CAUSE.search(before))
 
 
-def _joined_hits(rule: Rule, norm: Normalised, limit: int | None) -> list[tuple[int, int]]:
+def _joined_view(norm: Normalised):
+    """The text without its commas (a view to match on), or None when it has none."""
+    if "," not in norm.text:
+        return None
+    text = norm.text.replace(",", "")
+    return Normalised(text, text, None, ()), None
+
+
+def _joined_hits(rule: Rule, norm: Normalised, limit: int | None, joined=False,
+                 chars: set[str] | None = None) -> list[tuple[int, int]]:
     """Matches of a prohibition across a comma put inside a phrase (我怎么，知道),
-    as spans of ``norm.text``; only those that do cross a removed comma."""
-    joined = join_commas(norm.text)
+    as spans of ``norm.text``: only those that cross a comma between two Han
+    characters (a comma between clauses is not an evasion)."""
+    if joined is False:
+        joined = _joined_view(norm)
     if joined is None:
         return []
-    text, kept = joined
-    view = Normalised(text, text, None, ())
+    view, _ = joined
+    found = rule.hits(view, None, chars=chars)
+    if not found:
+        return []
+    text = norm.text
+    kept = [i for i, ch in enumerate(text) if ch != ","]  # built only when something matched
     out = []
-    for m in rule.hits(view, None):
+    for m in found:
         s, e = m.start(), m.end()
         a, b = kept[s], kept[e - 1] + 1
-        if b - a == e - s:
-            continue  # no comma inside: the plain pass decides it
+        inside = [i for i in range(a, b) if text[i] == ","]
+        if not inside or not all(_is_han(text[i - 1]) and _is_han(text[i + 1]) for i in inside):
+            continue  # no comma inside (the plain pass decides), or one between clauses
         if not rule.in_quotes and norm.is_unsaid(a, b):
             continue
         out.append((a, b))
         if limit is not None and len(out) >= limit:
             break
     return out
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,9 +334,10 @@ class Scenario:
     suggestion: str = ""  # a model wording for the whole situation
     source: str = ""
     signature: tuple[str, ...] = ()  # markers that belong to this situation only
-    # other scenarios' signatures as one regex of named groups (group name → title)
-    foreign: "_Lazy | None" = field(default=None, repr=False)
-    foreign_titles: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # other scenarios' signatures: (title, scanners) each, scanners as in Rule;
+    # ``any_foreign``: scanners of all of them together (the usual answer has none)
+    foreign: tuple[tuple[str, tuple], ...] = field(default=(), repr=False)
+    any_foreign: tuple = field(default=(), repr=False)
     # signatures of situations easily confused with this one (one is enough)
     conflict: "_Lazy | None" = field(default=None, repr=False)
 
@@ -603,10 +624,10 @@ def _expand_lead(piece: str) -> list[str]:
         body = lead[1:-1]
         options = list(body) if body and body[0] != "^" and "-" not in body and "\\" not in body else None
     else:
-        options = _top_level_split(lead[3:-1])
+        options = _pieces(lead[3:-1])  # looks through nested groups: (?:(?:您|你)) → 您, 你
         if any(not o or any(c in _SPECIAL for c in o) for o in options):
             options = None
-    if options is None or len(options) > 12 or len(rest) > 300:
+    if options is None or len(options) > 16 or len(rest) > 1200:
         return [piece]
     return [o + rest for o in options]
 
@@ -903,18 +924,37 @@ def _build_pack(spec: dict) -> Pack:
         active_families = list(global_families) + [f for f in s["families"] if f not in global_families]
         active = tuple(r for f in active_families for r in families[f]) + forbids
         others = [o for o in spec["scenarios"] if o["key"] != s["key"] and o["signature"]]
-        foreign = "|".join(f"(?P<s{i}>{_combine(o['signature'])})" for i, o in enumerate(others))
+        foreign = tuple((o["title"], _signature_scanners(o)) for o in others)
         conflict = [p for o in spec["scenarios"] if o["key"] in s["conflicts"] for p in o["signature"]]
         scenarios[s["key"]] = Scenario(
             key=s["key"], title=s["title"], situation=s["situation"],
             families=tuple(s["families"]), requires=requires, forbids=forbids, active=active,
             orders=tuple(_build_order(o) for o in s["orders"]),
             suggestion=s["suggestion"], source=s["source"], signature=tuple(s["signature"]),
-            foreign=_Lazy(foreign, f"scenarios.yaml: signatures") if foreign else None,
-            foreign_titles=tuple((f"s{i}", o["title"]) for i, o in enumerate(others)),
+            foreign=foreign,
+            any_foreign=_signature_scanners({"key": s["key"] + " (others)",
+                                             "signature": [p for o in others for p in o["signature"]]}),
             conflict=_Lazy(_combine(conflict), "scenarios.yaml: conflicts") if conflict else None,
         )
     return Pack(families, global_families, scenarios)
+
+
+def _signature_scanners(spec: dict) -> tuple:
+    where = f"scenarios.yaml: {spec['key']} signature"
+    return tuple((frozenset(first) if first is not None else None, _Lazy(pattern, where))
+                 for first, pattern in _scanner_specs(spec["signature"]))
+
+
+def _first_match(scanners: tuple, text: str, chars: set[str] | None):
+    """The earliest match of any scanner (first-character pre-check as in Rule.may_match)."""
+    best = None
+    for first, scanner in scanners:
+        if chars is not None and first is not None and first.isdisjoint(chars):
+            continue
+        m = scanner.search(text)
+        if m is not None and (best is None or m.start() < best.start()):
+            best = m
+    return best
 
 
 _PACK: Pack | None = None
@@ -999,19 +1039,20 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
         error = True
         findings.append(Finding("answer.unchanged", "forbidden",
                                 "答案和原句一样：请按要求改写，不要照抄原句。", None, sc.suggestion))
-    turn = _turn_findings(norm, sc)
-    error |= bool(turn)
-    findings += turn
-
     # the characters present decide which rules can match at all; for a long
     # answer nearly every character is present, so skip building the set
     chars = set(norm.text) if len(norm.text) <= _CHARSET_LIMIT else None
+    turn = _turn_findings(norm, sc, chars)
+    error |= bool(turn)
+    findings += turn
+
+    joined = False  # the comma-free view, built when a rule first needs it
     for rule in sc.active:
-        suggestion = rule.suggestion_for(sc.key) or sc.suggestion
         if rule.kind == "count":
             hits = rule.hits(norm, chars=chars)
             if len(hits) <= rule.maximum:
                 continue
+            suggestion = rule.suggestion_for(sc.key) or sc.suggestion
             m = hits[rule.maximum]  # the first occurrence over the limit
             error |= rule.level == "error"
             a, b = norm.span(m.start(), m.end())
@@ -1021,9 +1062,12 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
             continue
         spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars)]
         if rule.across_commas and len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
-            spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans))
+            if joined is False:
+                joined = _joined_view(norm)
+            spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
         if not spans:
             continue
+        suggestion = rule.suggestion_for(sc.key) or sc.suggestion
         error |= rule.level == "error"
         kind = _LEVEL_KIND[rule.level]
         for s, e in spans:
@@ -1039,7 +1083,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
             met += 1
             first_hit[req.id] = hit[0].span()
             continue
-        slip = _slip(req, norm)
+        slip = None if error else _slip(req, norm)  # a slip cannot save an answer that fails anyway
         if slip is not None:
             met += 1
             (s, e), typed, intended = slip
@@ -1057,7 +1101,8 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
             findings.append(f)
 
     # what was said wrong, in the order it was said, each stretch once; then what is missing
-    findings = _dedupe(findings)
+    if len(findings) > 1:
+        findings = _dedupe(findings)
     findings.sort(key=lambda f: -1 if f.span is None else f.span[0])
     findings += missing
     total = len(sc.requires)
@@ -1107,7 +1152,7 @@ def _phrase(norm: Normalised, start: int, end: int) -> str:
     return norm.quote(lo, hi).strip()
 
 
-def _turn_findings(norm: Normalised, sc: Scenario) -> list[Finding]:
+def _turn_findings(norm: Normalised, sc: Scenario, chars: set[str] | None) -> list[Finding]:
     """An answer must be one spoken turn for its own situation."""
     out = []
     n = len(norm.text)
@@ -1124,17 +1169,15 @@ def _turn_findings(norm: Normalised, sc: Scenario) -> list[Finding]:
             f"“{_phrase(norm, *hit.span())}”是另一个情境的说法，放在这里不对：这道题的情境是“{sc.title}”"
             f"（{sc.situation}），请按这个情境来回答，例如“{sc.suggestion}”。",
             norm.span(*hit.span()), sc.suggestion, sc.source))
-    if sc.foreign is not None:
+    if sc.foreign and any((chars is None or first is None or not first.isdisjoint(chars))
+                          and scanner.search(norm.text) for first, scanner in sc.any_foreign):
         seen: dict[str, tuple[int, int]] = {}
-        for m in sc.foreign.finditer(norm.text):
-            group = m.lastgroup
-            if group not in seen:
-                seen[group] = m.span()
-                if len(seen) >= len(sc.foreign_titles):
-                    break
+        for title, scanners in sc.foreign:
+            m = _first_match(scanners, norm.text, chars)
+            if m is not None and not norm.is_unsaid(*m.span()):
+                seen[title] = m.span()
         if len(seen) >= FOREIGN_LIMIT:
-            titles = dict(sc.foreign_titles)
-            names = "、".join(f"“{titles[g]}”" for g in seen)
+            names = "、".join(f"“{t}”" for t in seen)
             s, e = min(seen.values())
             out.append(Finding(
                 "answer.other_scenarios", "forbidden",

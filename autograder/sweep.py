@@ -27,7 +27,9 @@ def pattern_sources(pack: "engine.Pack | None" = None) -> list[str]:
             out.append(rule.actor.pattern)
     for sc in pack.scenarios.values():
         out.extend(o.later.pattern for o in sc.orders if o.later is not None)
-        out.extend(x.pattern for x in (sc.foreign, sc.conflict) if x is not None)
+        out.extend(scanner.pattern for _, scanners in sc.foreign for _, scanner in scanners)
+        if sc.conflict is not None:
+            out.append(sc.conflict.pattern)
     return out
 
 

@@ -33,7 +33,7 @@ def compiled_pack():
             if lazy is not None:
                 lazy.compiled()
     for sc in pack.scenarios.values():
-        for lazy in [sc.foreign] + [o.later for o in sc.orders]:
+        for lazy in [sc.conflict] + [o.later for o in sc.orders] + [x for _, xs in sc.foreign for _, x in xs]:
             if lazy is not None:
                 lazy.compiled()
 
@@ -47,8 +47,11 @@ def _every_rule_on(text: str) -> float:
     for rule in pack.all_rules():
         rule.hits(norm, engine.MAX_HITS_PER_RULE, chars=chars)
     for sc in pack.scenarios.values():
-        if sc.foreign is not None:
-            sum(1 for _ in zip(range(20), sc.foreign.finditer(norm.text)))
+        for _, scanners in sc.foreign:
+            for _, scanner in scanners:
+                scanner.search(norm.text)
+        if sc.conflict is not None:
+            sc.conflict.search(norm.text)
         for o in sc.orders:
             if o.later is not None:
                 o.later.search(norm.text)

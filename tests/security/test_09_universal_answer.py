@@ -20,6 +20,8 @@ CHAPTERS = load_bank(EXERCISES / "bank")
 REWRITES = [q for ch in CHAPTERS for q in ch.questions if q.type == "rewrite"]
 UNIVERSAL = "".join(q.model_answer for q in REWRITES)
 SCENARIOS = sorted({s.key for s in engine.scenarios()})
+# markers of several other situations, or of one easily confused with this one
+OFF_TOPIC = {"answer.other_scenarios", "answer.wrong_scenario"}
 
 
 def test_the_universal_answer_is_as_long_as_the_attack():
@@ -31,8 +33,8 @@ def test_the_universal_answer_fails_every_scenario_and_says_why(key):
     r = check(UNIVERSAL, key)
     assert not r.passed and r.score == 0.0
     rules = {f.rule for f in r.findings if f.kind == "forbidden"}
-    assert {"answer.too_long", "answer.other_scenarios"} <= rules
-    other = next(f for f in r.findings if f.rule == "answer.other_scenarios")
+    assert "answer.too_long" in rules and rules & OFF_TOPIC
+    other = next(f for f in r.findings if f.rule in OFF_TOPIC)
     a, b = other.span
     assert UNIVERSAL[a:b]  # quotes the first foreign marker
     assert other.suggestion == engine.get_scenario(key).suggestion
@@ -47,14 +49,14 @@ def test_a_chapter_sized_universal_answer_fails_every_box_of_that_chapter(chapte
     for q in rewrites:
         r = check(joined, q.scenario)
         assert not r.passed, (q.id, q.scenario)
-        assert "answer.other_scenarios" in {f.rule for f in r.findings}
+        assert {f.rule for f in r.findings} & OFF_TOPIC
 
 
 @pytest.mark.parametrize("q", REWRITES, ids=lambda q: q.id)
 def test_each_model_answer_alone_still_passes(q):
     r = check(q.model_answer, q.scenario)
     assert r.passed and r.score == 1.0
-    assert not {f.rule for f in r.findings} & {"answer.too_long", "answer.other_scenarios"}
+    assert not {f.rule for f in r.findings} & (OFF_TOPIC | {"answer.too_long"})
 
 
 @pytest.mark.parametrize("text, key", [
