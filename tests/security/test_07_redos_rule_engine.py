@@ -18,10 +18,11 @@ from autograder import check, engine
 from autograder.sweep import example_texts, sweep_characters
 from autograder.text import normalise
 
-LENGTH = 6_000
-# a linear pass over 6,000 characters costs a few ms for the whole pack; the
-# quadratic numeral run cost ~0.5 s at this length
-BUDGET = 0.12
+LENGTH = 8_000
+# a linear pass over 8,000 characters costs ~10-20 ms for the whole pack; the
+# quadratic numeral run cost ~1 s at this length.  A slow reading is timed
+# again (best of three), so a busy machine does not fail the test.
+BUDGET = 0.35
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -39,7 +40,12 @@ def compiled_pack():
 
 
 def _every_rule_on(text: str) -> float:
-    """Seconds to run every rule and constraint of the pack once on ``text``."""
+    """Seconds to run every rule and constraint of the pack once on ``text`` (best of three if slow)."""
+    took = _once(text)
+    return took if took <= BUDGET else min(took, _once(text), _once(text))
+
+
+def _once(text: str) -> float:
     pack = engine._pack()
     norm = normalise(text)
     chars = set(norm.text)
