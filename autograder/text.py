@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import heapq
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -346,8 +347,11 @@ _AGENT_SAYS = re.compile("我[^,.!?;不别没绝决禁避]{0,5}(?:说|讲|告诉
 # what follows is not said: 我绝不会跟您说… / 您说… / 客户反映…
 _NOT_SAYING = re.compile(
     "(?:不会|不能|不该|不应该?|不要|不可以|绝不|决不|从不|从来不|避免|禁止|杜绝|别)(?:再|会|能)?"
-    "(?:跟[您你]|和[您你]|对[您你]|向[您你])?(?:说|讲)(?:出)?"
-    "|(?:[您你]|客户|对方)(?:刚才|之前|刚刚|一直|是)?(?:说|讲|提到|反映|表示|抱怨)(?![话得的出明清过])[:,]?")
+    "(?:跟[您你]|和[您你]|对[您你]|向[您你])?(?:说|讲)(?:出)?")
+# the customer's words reported: 您说… / 客户反映… (found at the verb, then the
+# subject is checked just before it, so a long run of 你 costs nothing)
+_REPORTING = re.compile("(?:说|讲|提到|反映|表示|抱怨)(?![话得的出明清过])[:,]?")
+_REPORTER = re.compile("(?:[您你]|客户|对方)(?:刚才|之前|刚刚|一直|是)?$")
 _CLAUSE_END = re.compile("[,.!?;]")
 _REPORT_LIMIT = 30  # an unquoted report runs to the end of its clause, at most this far
 
@@ -359,7 +363,8 @@ def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
         before = text[max(0, m.start() - 8):m.start()]
         if not _AGENT_SAYS.search(before):
             out.append(m.span())
-    for m in _NOT_SAYING.finditer(text):
+    reported = (m for m in _REPORTING.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start()))
+    for m in heapq.merge(_NOT_SAYING.finditer(text), reported, key=lambda m: m.start()):
         start = m.end()
         if start < len(text) and text[start] in "“‘「『\"":
             continue  # the quotation itself was decided above
