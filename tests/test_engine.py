@@ -337,3 +337,96 @@ def test_a_bad_regex_in_a_lazily_loaded_pack_names_its_file_and_rule(tmp_path):
         engine.check_normalised(engine.normalise("您好"), pack.scenarios["opening"])
     with pytest.raises(SchemaError, match=r"address.yaml: address.broken: pattern 1 .* does not compile"):
         engine.load_pack(rules)
+
+# ------------------------------------------------------------------ second generation: structured findings
+
+def _rules(r):
+    return {f.rule for f in r.findings}
+
+
+@pytest.mark.parametrize("text, key", [
+    ("您说“你们的快递三天都没动静”，非常抱歉，我马上派人处理，今天下午五点前给您回复。", "complaint_accept"),
+    ("您反映的“这事不归你们管”的说法是不对的，非常抱歉，我马上派人处理，今天下午五点前给您回复。", "complaint_accept"),
+    ("我绝不会跟您说“不关我的事”。您的问题我需要向相关部门核实，请您留下联系电话，我们两小时内回复您。",
+     "cannot_answer_now"),
+])
+def test_quoted_and_negated_mentions_are_not_the_agents_words(text, key):
+    r = check(text, key)
+    assert r.passed, r.findings
+    assert not {f for f in _rules(r) if f.startswith(("address.", "taboo."))}
+
+
+def test_a_taboo_the_agent_does_say_in_quotes_still_counts():
+    r = check("我只能说“没办法”。", "cannot_answer_now")
+    assert "taboo.arrogant" in _rules(r) and r.score == 0.0
+
+
+def test_a_commitment_made_by_someone_else_is_not_the_agents():
+    theirs = check("非常抱歉，他们一般24小时内会处理。", "complaint_accept")
+    assert {"complaint_accept.action", "complaint_accept.deadline"} <= _rules(theirs)
+    ours = check("非常抱歉，我会督促他们在24小时内处理。", "complaint_accept")
+    assert ours.passed
+
+
+def test_order_constraint_fails_a_pitch_before_asking_if_it_is_convenient():
+    late = check("您好，我是电信公司的小李，请问是王先生吗？我们推出了一款新套餐，请问您现在方便吗？", "outbound_opening")
+    assert not late.passed
+    (f,) = [f for f in late.findings if f.rule == "outbound_opening.order_pitch"]
+    assert f.kind == "forbidden" and f.span is not None and f.suggestion
+    early = check("您好，我是电信公司的小李，请问是王先生吗？请问您现在方便接听电话吗？想给您介绍一款新套餐。",
+                  "outbound_opening")
+    assert early.passed
+
+
+@pytest.mark.parametrize("text, key, typed, intended", [
+    ("让您就等了，您的订单明天送达。", "resume_after_hold", "就等", "久等"),
+    ("请问您还有其他问题吗？感谢您的来电，再建！", "closing", "再建", "再见"),
+    ("我帮您查询一下，请您稍后。", "hold", "稍后", "稍候"),
+])
+def test_a_typing_slip_of_a_required_phrase_passes_with_a_warning_naming_it(text, key, typed, intended):
+    r = check(text, key)
+    assert r.passed and r.score == 1.0
+    (f,) = [f for f in r.findings if f.rule == "answer.typo"]
+    assert f.kind == "warning" and f.suggestion == intended
+    a, b = f.span
+    assert text[a:b] == typed
+
+
+def test_one_finding_per_stretch_and_the_whole_phrase_quoted():
+    r = check("别催，我正在查呢。", "hold")
+    spans = [f.span for f in r.findings if f.span is not None]
+    assert len(spans) == len(set(spans))
+    assert "hold.command" in _rules(r)  # the specific rule wins over the general tone marker
+    q = check("你好，请问有什么可以帮你？", "opening")
+    first = next(f for f in q.findings if f.rule == "address.ni")
+    assert "“你好”" in first.message  # the phrase, not the lone character
+
+
+def test_suggestions_are_chosen_per_scenario_and_sources_come_from_the_rule_data():
+    text = "我不知道。"
+    a = next(f for f in check(text, "closing").findings if f.rule == "taboo.shirk")
+    b = next(f for f in check(text, "cannot_answer_now").findings if f.rule == "taboo.shirk")
+    assert a.suggestion and b.suggestion and a.suggestion != b.suggestion
+    assert a.source == next(r for r in engine.rules() if r.id == "taboo.shirk").source
+
+
+@pytest.mark.parametrize("key", [s.key for s in engine.scenarios()])
+def test_every_missing_finding_carries_a_suggestion(key):
+    r = check("好的。", key)
+    missing = [f for f in r.findings if f.kind == "missing"]
+    assert missing and all(f.suggestion for f in missing)
+
+
+@pytest.mark.parametrize("text, key, rule", [
+    ("这么简单的操作您还要打电话问？我帮您查一下，请您稍等。", "hold", "tone.condescending"),
+    ("您该不会是故意弄坏的吧？请您提供相关凭证，我们核实后按规定处理。", "compensation_claim", "tone.insinuate"),
+    ("非常抱歉，这是因为您提供的地址不对，我马上派人处理，今天下午五点前回复您。", "complaint_accept",
+     "tone.blame_customer"),
+    ("非常抱歉，这是快递公司的责任，建议您直接联系他们。", "complaint_accept", "tone.blame_others"),
+    ("这个价格已经很良心了，品质很好。", "price_objection", "price.confront"),
+    ("Sorry，让您久等了，您的订单明天送达。", "resume_after_hold", "casual.english"),
+])
+def test_rude_answers_fail_for_their_tone_even_when_every_element_is_present(text, key, rule):
+    r = check(text, key)
+    assert not r.passed and r.score == 0.0
+    assert rule in {f.rule for f in r.findings if f.kind == "forbidden"}
