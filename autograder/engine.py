@@ -154,6 +154,7 @@ class Rule:
     source: str = ""  # where the rule comes from (seed, standard)
     in_quotes: bool = False  # True: also fires inside quoted / negated mentions
     across_commas: bool = False  # True: also matches a phrase split by a comma (我怎么，知道)
+    lead: "_Lazy | None" = None  # tone frames opening with {you}: looked for just before the match
     actor: "_Lazy | None" = None  # require rules: who else may be the subject (not the agent)
 
     def suggestion_for(self, scenario: str) -> str:
@@ -216,6 +217,12 @@ class Rule:
                 return None
             text = norm.text
             return lambda m: _agent_acts(text, m.start(), self.actor)
+        text = norm.text
+        if self.lead is not None:
+            lead = self.lead
+            if self.in_quotes or not norm.unsaid:
+                return lambda m: _led(text, m, lead)
+            return lambda m: _led(text, m, lead) and not norm.is_unsaid(m.start(), m.end())
         if self.in_quotes or not norm.unsaid:
             return None
         return lambda m: not norm.is_unsaid(m.start(), m.end())
@@ -232,6 +239,16 @@ class Rule:
         if self.kind == "count":
             return len(self.hits(norm)) > self.maximum
         return bool(self.hits(norm, 1)) or (self.across_commas and bool(_joined_hits(self, norm, 1)))
+
+
+def _led(text: str, m: re.Match, lead: "_Lazy") -> bool:
+    """A frame that opens with the customer: is 您/你 in the same clause just before?"""
+    if not (m.lastgroup or "").startswith("lead"):
+        return True
+    lo = max(0, m.start() - 11)
+    window = text[lo:m.start()]
+    cut = max(window.rfind(c) for c in ".!?;")
+    return bool(lead.search(window[cut + 1:]))
 
 
 def _agent_acts(text: str, start: int, others: "_Lazy") -> bool:
@@ -672,12 +689,21 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
     frames = where.need(raw, "frames", list, optional=True, default=[])
     if frames and kind != "tone":
         raise where.error("'frames' belong to kind: tone")
+    led: list[str] = []  # frames that open with the customer ({you}): matched from their second part
     for i, frame in enumerate(frames):
         if not (isinstance(frame, list) and len(frame) >= 1 and all(isinstance(x, str) and x for x in frame)):
             raise where.error(f"frame {i + 1} must be a list of regex parts (markers in clause order)")
-        # the parts of a frame lie in one clause, in this order, a bounded gap apart
-        patterns.append(FRAME_GAP.join(f"(?:{_expand(where, x, macros)})" for x in frame))
+        # the parts of a frame lie in one clause, in this order, a bounded gap apart.  A
+        # leading {you} is everywhere in an answer: trying the frame at every 您 of a long
+        # answer is slow, so the match starts at the next part and the engine looks back
+        # for 您/你 in the same clause (Rule.lead)
+        if len(frame) >= 2 and frame[0] == "{you}":
+            led.append(FRAME_GAP.join(f"(?:{_expand(where, x, macros)})" for x in frame[1:]))
+        else:
+            patterns.append(FRAME_GAP.join(f"(?:{_expand(where, x, macros)})" for x in frame))
     alternatives = [re.escape(_normalise_phrase(p)) for p in phrases] + patterns
+    scan_alternatives = alternatives + led
+    alternatives = alternatives + [f"(?P<lead{i}>{x})" for i, x in enumerate(led)]
     if not alternatives:
         raise where.error("needs 'phrases', 'patterns' or (tone) 'frames'")
     unless = [_expand(where, p, macros) for p in where.strings(raw, "unless", optional=True)]
@@ -719,7 +745,8 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
         "alternatives": alternatives, "unless": unless, "flag": flag, "ok": ok,
         "name": where.need(raw, "name", str, optional=True, default=""),
         "max": maximum, "family": family,
-        "scanners": _scanner_specs(alternatives),
+        "scanners": _scanner_specs(scan_alternatives),
+        "lead": _expand(where, "{you}", macros) if led else "",
         "suggestion": suggestion or (ok[0] if kind == "require" else ""),
         "suggestions": sorted((k, v.strip()) for k, v in suggestions.items()),
         "source": where.need(raw, "source", str, optional=True, default=source),
@@ -745,6 +772,7 @@ def _build_rule(spec: dict) -> Rule:
         suggestion=spec["suggestion"], suggestions=tuple(map(tuple, spec["suggestions"])),
         source=spec["source"], in_quotes=spec["in_quotes"], across_commas=spec["across_commas"],
         actor=_Lazy(_combine(spec["actor"]), where) if spec["actor"] else None,
+        lead=_Lazy(spec["lead"], where) if spec.get("lead") else None,
     )
 
 
