@@ -48,6 +48,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+    from .schema import SchemaError
+
+    try:
+        report = evaluate(args.set)
+    except (SchemaError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.text())
+    return 0
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     from . import engine
 
@@ -241,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--original", default=None, help="the bad utterance being rewritten (an unchanged answer fails)")
     c.add_argument("text", help="the utterance to check")
     c.set_defaults(func=_cmd_check)
+
+    ev = sub.add_parser("evaluate", help="measure the checker against a labelled set of answers")
+    ev.add_argument("--set", default="tests/data/heldout", metavar="DIR",
+                    help="folder of <scenario>.yaml labelled answers (default tests/data/heldout)")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.set_defaults(func=_cmd_evaluate)
 
     s = sub.add_parser("scenarios", help="list the scenario catalogue")
     s.add_argument("--json", action="store_true", help="print the catalogue as JSON")

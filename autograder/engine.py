@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .schema import SchemaError, Where, load_yaml
-from .text import Normalised, has_chinese, normalise
+from .text import Normalised, has_chinese, join_commas, normalise
 
 __all__ = [
     "Finding", "Result", "Rule", "Scenario", "UnknownScenario",
@@ -60,19 +60,35 @@ __all__ = [
 ]
 
 RULES_DIR = Path(__file__).with_name("rules")
-KINDS = ("forbid", "require", "count")
+KINDS = ("forbid", "require", "count", "tone")
 LEVELS = ("error", "warning")
 MAX_HITS_PER_RULE = 5  # report at most this many occurrences of one rule
 _CHARSET_LIMIT = 2000  # answers longer than this skip the first-character pre-check
+MAX_ANSWER_CHARS = 2000  # longer rewrite answers fail before the engine runs
+TURN_LIMIT = 300  # normalised characters: far more than one spoken turn (~2.5 minutes)
+FOREIGN_LIMIT = 2  # markers of this many other scenarios make the answer off-topic
+# a tone frame's parts lie in one clause, at most this far apart
+FRAME_GAP = "[^.!?;]{0,10}"
+# who acts (require rules with ``actor``): the agent's side
+_AGENT = re.compile("我|咱|本公司|我司|这边|本中心|本店")
+_CAUSE = re.compile("让|叫|请|督促|催|安排|要求|通知|联系")
+_ACTOR_WINDOW = 16
 
 
 class Finding(NamedTuple):
-    """One thing the engine noticed; ``span`` indexes the student's original text."""
+    """One thing the engine noticed; ``span`` indexes the student's original text.
+
+    The first four fields are the stable interface (DESIGN.md); ``suggestion``
+    is the wording to use instead, chosen for the scenario, and ``source``
+    says where the rule comes from (rule data).
+    """
 
     rule: str
     kind: str  # "missing" | "forbidden" | "warning"
     message: str
     span: tuple[int, int] | None
+    suggestion: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +106,8 @@ class Result:
             "score": self.score,
             "findings": [
                 {"rule": f.rule, "kind": f.kind, "message": f.message,
-                 "span": list(f.span) if f.span is not None else None}
+                 "span": list(f.span) if f.span is not None else None,
+                 "suggestion": f.suggestion, "source": f.source}
                 for f in self.findings
             ],
         }
@@ -132,6 +149,19 @@ class Rule:
     # alternative at every position), each with the set of characters a
     # match can start with (None: unknown).  ``regex`` decides the matches.
     scanners: tuple[tuple[frozenset[str] | None, "_Lazy"], ...] = field(default=(), repr=False)
+    suggestion: str = ""  # wording to use instead (default for every scenario)
+    suggestions: tuple[tuple[str, str], ...] = ()  # (scenario, wording) overrides
+    source: str = ""  # where the rule comes from (seed, standard)
+    in_quotes: bool = False  # True: also fires inside quoted / negated mentions
+    across_commas: bool = False  # True: also matches a phrase split by a comma (我怎么，知道)
+    lead: "_Lazy | None" = None  # tone frames opening with {you}: looked for just before the match
+    actor: "_Lazy | None" = None  # require rules: who else may be the subject (not the agent)
+
+    def suggestion_for(self, scenario: str) -> str:
+        for key, text in self.suggestions:
+            if key == scenario:
+                return text
+        return self.suggestion
 
     def may_match(self, text: str, chars: set[str] | None = None) -> bool:
         """False when no match is possible; ``chars`` is ``set(text)`` if known."""
@@ -154,10 +184,12 @@ class Rule:
         text = norm.text
         if not self.may_match(text, chars):  # fast path: most rules match nothing
             return []
+        keep = self._keeper(norm)
         if self.unless is None:
-            if limit is None:
-                return list(self.regex.finditer(text))
-            return list(islice(self.regex.finditer(text), limit))
+            found = self.regex.finditer(text)
+            if keep is not None:
+                found = (m for m in found if keep(m))
+            return list(found) if limit is None else list(islice(found, limit))
         excused = self.unless.finditer(text)
         current = next(excused, None)
         out: list[re.Match] = []
@@ -169,10 +201,31 @@ class Rule:
                 current = next(excused, None)
             if current is not None and current.start() <= start and end <= current.end():
                 continue
+            if keep is not None and not keep(m):
+                continue
             out.append(m)
             if limit is not None and len(out) >= limit:
                 break
         return out
+
+    def _keeper(self, norm: Normalised):
+        """The extra test a match must pass, or None: prohibitions skip the
+        agent's quoted and negated mentions; requirements with ``actor``
+        skip matches whose subject is someone else."""
+        if self.kind == "require":
+            if self.actor is None:
+                return None
+            text = norm.text
+            return lambda m: _agent_acts(text, m.start(), self.actor)
+        text = norm.text
+        if self.lead is not None:
+            lead = self.lead
+            if self.in_quotes or not norm.unsaid:
+                return lambda m: _led(text, m, lead)
+            return lambda m: _led(text, m, lead) and not norm.is_unsaid(m.start(), m.end())
+        if self.in_quotes or not norm.unsaid:
+            return None
+        return lambda m: not norm.is_unsaid(m.start(), m.end())
 
     def met(self, norm: Normalised, *, chars: set[str] | None = None) -> bool:
         """For a requirement: is the element present (one non-excused match)?"""
@@ -185,7 +238,103 @@ class Rule:
             return not self.met(norm)
         if self.kind == "count":
             return len(self.hits(norm)) > self.maximum
-        return bool(self.hits(norm, 1))
+        return bool(self.hits(norm, 1)) or (self.across_commas and bool(_joined_hits(self, norm, 1)))
+
+
+def _led(text: str, m: re.Match, lead: "_Lazy") -> bool:
+    """A frame that opens with the customer: is 您/你 in the same clause just before?"""
+    if not (m.lastgroup or "").startswith("lead"):
+        return True
+    lo = max(0, m.start() - 11)
+    window = text[lo:m.start()]
+    cut = max(window.rfind(c) for c in ".!?;")
+    return bool(lead.search(window[cut + 1:]))
+
+
+def _agent_acts(text: str, start: int, others: "_Lazy") -> bool:
+    """Is the agent (or their company) the one acting at ``start``?
+
+    Looks back inside the clause: when the nearest actor named before the
+    match is someone else (他们, 快递公司…) and the agent neither names
+    themselves after it nor makes them act (我会让他们…), it is not the
+    agent's commitment.
+    """
+    lo = max(0, start - _ACTOR_WINDOW)
+    window = text[lo:start]
+    cut = max(window.rfind(c) for c in ".!?;")
+    if cut >= 0:
+        window = window[cut + 1:]
+    last_other = None
+    for m in others.finditer(window):
+        last_other = m
+    if last_other is None:
+        return True
+    after = window[last_other.end():]
+    before = window[:last_other.start()]
+    before = before[before.rfind(",") + 1:]  # 我会让他们… in the same clause; not 请您…, 他们…
+    return bool(_AGENT.search(after)) or bool(_CAUSE.search(before))
+
+
+def _joined_view(norm: Normalised):
+    """The text without its commas (a view to match on), or None when it has none."""
+    if "," not in norm.text:
+        return None
+    text = norm.text.replace(",", "")
+    return Normalised(text, text, None, ()), None
+
+
+def _joined_hits(rule: Rule, norm: Normalised, limit: int | None, joined=False,
+                 chars: set[str] | None = None) -> list[tuple[int, int]]:
+    """Matches of a prohibition across a comma put inside a phrase (我怎么，知道),
+    as spans of ``norm.text``: only those that cross a comma between two Han
+    characters (a comma between clauses is not an evasion)."""
+    if joined is False:
+        joined = _joined_view(norm)
+    if joined is None:
+        return []
+    view, _ = joined
+    found = rule.hits(view, None, chars=chars)
+    if not found:
+        return []
+    text = norm.text
+    kept = [i for i, ch in enumerate(text) if ch != ","]  # built only when something matched
+    out = []
+    for m in found:
+        s, e = m.start(), m.end()
+        a, b = kept[s], kept[e - 1] + 1
+        inside = [i for i in range(a, b) if text[i] == ","]
+        if not inside or not all(_is_han(text[i - 1]) and _is_han(text[i + 1]) for i in inside):
+            continue  # no comma inside (the plain pass decides), or one between clauses
+        if not rule.in_quotes and norm.is_unsaid(a, b):
+            continue
+        out.append((a, b))
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """Two elements of an answer that must come in this order.
+
+    ``first`` is a requirement id; the later element is a requirement id
+    (``then``) or a pattern (``later``, e.g. the sales pitch).  When both are
+    present and the later one starts before the first, the order is wrong.
+    """
+
+    id: str
+    first: str
+    then: str
+    later: "_Lazy | None"
+    level: str
+    message: str
+    examples: Examples
+    suggestion: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +347,16 @@ class Scenario:
     forbids: tuple[Rule, ...]
     # the full list applied to an answer, global families included
     active: tuple[Rule, ...] = field(default=(), repr=False)
+    orders: tuple[Order, ...] = ()
+    suggestion: str = ""  # a model wording for the whole situation
+    source: str = ""
+    signature: tuple[str, ...] = ()  # markers that belong to this situation only
+    # other scenarios' signatures: (title, scanners) each, scanners as in Rule;
+    # ``any_foreign``: scanners of all of them together (the usual answer has none)
+    foreign: tuple[tuple[str, tuple], ...] = field(default=(), repr=False)
+    any_foreign: tuple = field(default=(), repr=False)
+    # signatures of situations easily confused with this one (one is enough)
+    conflict: "_Lazy | None" = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         return {
@@ -226,7 +385,10 @@ class Pack:
 
 # --------------------------------------------------------------------------- loading
 
-_RULE_FIELDS = {"id", "kind", "level", "phrases", "patterns", "unless", "message", "examples", "name", "max", "note"}
+_RULE_FIELDS = {"id", "kind", "level", "phrases", "patterns", "unless", "message", "examples", "name", "max", "note",
+                "frames", "suggestion", "suggestions", "source", "in_quotes", "actor", "across_commas"}
+_ORDER_FIELDS = {"id", "first", "then", "later", "level", "message", "examples", "suggestion", "source", "note"}
+
 _MACRO_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 MACROS_FILE = "_macros.yaml"
 
@@ -293,8 +455,8 @@ class _Lazy:
                 raise SchemaError(f"{self._where}: pattern {self.pattern!r} does not compile: {exc}") from None
         return self._rx
 
-    def search(self, text: str):
-        return (self._rx or self.compiled()).search(text)
+    def search(self, text: str, *bounds: int):
+        return (self._rx or self.compiled()).search(text, *bounds)
 
     def finditer(self, text: str):
         return (self._rx or self.compiled()).finditer(text)
@@ -479,10 +641,10 @@ def _expand_lead(piece: str) -> list[str]:
         body = lead[1:-1]
         options = list(body) if body and body[0] != "^" and "-" not in body and "\\" not in body else None
     else:
-        options = _top_level_split(lead[3:-1])
+        options = _pieces(lead[3:-1])  # looks through nested groups: (?:(?:您|你)) → 您, 你
         if any(not o or any(c in _SPECIAL for c in o) for o in options):
             options = None
-    if options is None or len(options) > 12 or len(rest) > 300:
+    if options is None or len(options) > 16 or len(rest) > 1200:
         return [piece]
     return [o + rest for o in options]
 
@@ -509,11 +671,13 @@ def _leading_atom(piece: str) -> str | None:
 
 
 def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: Macros,
-               strict: bool = True) -> dict:
+               strict: bool = True, source: str = "") -> dict:
     """Validate one YAML rule into plain data (see ``_build_rule``)."""
     rid = where.need(raw, "id", str)
     where = where.at(rid)
     where.only(raw, _RULE_FIELDS)
+    if default_kind == "forbid" and raw.get("frames"):
+        default_kind = "tone"  # a rule made of frames is a tone rule
     kind = where.need(raw, "kind", str, optional=True, default=default_kind)
     if kind not in KINDS:
         raise where.error(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -522,12 +686,29 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
         raise where.error(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     phrases = where.strings(raw, "phrases", optional=True)
     patterns = [_expand(where, p, macros) for p in where.strings(raw, "patterns", optional=True)]
+    frames = where.need(raw, "frames", list, optional=True, default=[])
+    if frames and kind != "tone":
+        raise where.error("'frames' belong to kind: tone")
+    led: list[str] = []  # frames that open with the customer ({you}): matched from their second part
+    for i, frame in enumerate(frames):
+        if not (isinstance(frame, list) and len(frame) >= 1 and all(isinstance(x, str) and x for x in frame)):
+            raise where.error(f"frame {i + 1} must be a list of regex parts (markers in clause order)")
+        # the parts of a frame lie in one clause, in this order, a bounded gap apart.  A
+        # leading {you} is everywhere in an answer: trying the frame at every 您 of a long
+        # answer is slow, so the match starts at the next part and the engine looks back
+        # for 您/你 in the same clause (Rule.lead)
+        if len(frame) >= 2 and frame[0] == "{you}":
+            led.append(FRAME_GAP.join(f"(?:{_expand(where, x, macros)})" for x in frame[1:]))
+        else:
+            patterns.append(FRAME_GAP.join(f"(?:{_expand(where, x, macros)})" for x in frame))
     alternatives = [re.escape(_normalise_phrase(p)) for p in phrases] + patterns
+    scan_alternatives = alternatives + led
+    alternatives = alternatives + [f"(?P<lead{i}>{x})" for i, x in enumerate(led)]
     if not alternatives:
-        raise where.error("needs 'phrases' or 'patterns'")
+        raise where.error("needs 'phrases', 'patterns' or (tone) 'frames'")
     unless = [_expand(where, p, macros) for p in where.strings(raw, "unless", optional=True)]
     message = where.need(raw, "message", str).strip()
-    if kind == "forbid" and "{match}" not in message:
+    if kind in ("forbid", "tone") and "{match}" not in message:
         raise where.error("a forbid rule's message must quote the text: put {match} in it")
     ex = where.need(raw, "examples", dict)
     where.only(ex, {"flag", "ok"})
@@ -538,19 +719,38 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
     maximum = where.need(raw, "max", int, optional=True, default=0)
     if maximum < 0:
         raise where.error(f"max must be 0 or more, got {maximum}")
+    suggestion = where.need(raw, "suggestion", str, optional=True, default="").strip()
+    suggestions = where.need(raw, "suggestions", dict, optional=True, default={})
+    for key, text in suggestions.items():
+        if not isinstance(key, str) or not isinstance(text, str) or not text.strip():
+            raise where.error("'suggestions' maps a scenario key to a wording")
+    if "{suggestion}" in message and not suggestion:
+        raise where.error("the message uses {suggestion}: give a default 'suggestion'")
+    actor = [_expand(where, p, macros) for p in where.strings(raw, "actor", optional=True)]
+    if actor and kind != "require":
+        raise where.error("'actor' belongs to require rules")
+    in_quotes = where.need(raw, "in_quotes", bool, optional=True, default=False)
+    across_commas = where.need(raw, "across_commas", bool, optional=True, default=False)
     if strict:  # compile now, so that a bad regex is reported with its file and rule id
         regex = _compile(where, alternatives)
         if regex.fullmatch(""):
             raise where.error("a pattern matches the empty string: every pattern must need at least one character")
         if unless:
             _compile(where, unless, "unless pattern")
+        if actor:
+            _compile(where, actor, "actor pattern")
     return {
         "where": f"{where.path}: {rid}",
         "id": rid, "kind": kind, "level": level, "message": message,
         "alternatives": alternatives, "unless": unless, "flag": flag, "ok": ok,
         "name": where.need(raw, "name", str, optional=True, default=""),
         "max": maximum, "family": family,
-        "scanners": _scanner_specs(alternatives),
+        "scanners": _scanner_specs(scan_alternatives),
+        "lead": _expand(where, "{you}", macros) if led else "",
+        "suggestion": suggestion or (ok[0] if kind == "require" else ""),
+        "suggestions": sorted((k, v.strip()) for k, v in suggestions.items()),
+        "source": where.need(raw, "source", str, optional=True, default=source),
+        "in_quotes": in_quotes, "actor": actor, "across_commas": across_commas,
     }
 
 
@@ -569,7 +769,53 @@ def _build_rule(spec: dict) -> Rule:
         examples=Examples(tuple(spec["flag"]), tuple(spec["ok"])),
         name=spec["name"], maximum=spec["max"], family=spec["family"],
         scanners=scanners,
+        suggestion=spec["suggestion"], suggestions=tuple(map(tuple, spec["suggestions"])),
+        source=spec["source"], in_quotes=spec["in_quotes"], across_commas=spec["across_commas"],
+        actor=_Lazy(_combine(spec["actor"]), where) if spec["actor"] else None,
+        lead=_Lazy(spec["lead"], where) if spec.get("lead") else None,
     )
+
+
+def _order_spec(where: Where, raw: dict, key: str, requires: list[dict], macros: Macros,
+                strict: bool, source: str) -> dict:
+    oid = where.need(raw, "id", str)
+    where = where.at(oid)
+    where.only(raw, _ORDER_FIELDS)
+    if not oid.startswith(key + "."):
+        raise where.error(f"order ids of scenario {key!r} must start with '{key}.'")
+    ids = {r["id"] for r in requires}
+    first = where.need(raw, "first", str)
+    then = where.need(raw, "then", str, optional=True, default="")
+    later = [_expand(where, p, macros) for p in where.strings(raw, "later", optional=True)]
+    if first not in ids or (then and then not in ids):
+        raise where.error(f"'first' and 'then' must name requirements of {key}: {', '.join(sorted(ids))}")
+    if bool(then) == bool(later):
+        raise where.error("give either 'then' (a requirement id) or 'later' (patterns)")
+    if strict and later:
+        _compile(where, later, "later pattern")
+    level = where.need(raw, "level", str, optional=True, default="error")
+    if level not in LEVELS:
+        raise where.error(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    message = where.need(raw, "message", str).strip()
+    if "{match}" not in message:
+        raise where.error("an order message must quote the text: put {match} in it")
+    ex = where.need(raw, "examples", dict)
+    where.only(ex, {"flag", "ok"})
+    flag, ok = list(where.strings(ex, "flag", optional=True)), list(where.strings(ex, "ok", optional=True))
+    if not flag or not ok:
+        raise where.error("needs examples: at least one under 'flag' and one under 'ok'")
+    return {"where": f"{where.path}: {oid}", "id": oid, "first": first, "then": then, "later": later,
+            "level": level, "message": message, "flag": flag, "ok": ok,
+            "suggestion": where.need(raw, "suggestion", str, optional=True, default="").strip(),
+            "source": where.need(raw, "source", str, optional=True, default=source)}
+
+
+def _build_order(spec: dict) -> Order:
+    return Order(id=spec["id"], first=spec["first"], then=spec["then"],
+                 later=_Lazy(_combine(spec["later"]), spec["where"]) if spec["later"] else None,
+                 level=spec["level"], message=spec["message"],
+                 examples=Examples(tuple(spec["flag"]), tuple(spec["ok"])),
+                 suggestion=spec["suggestion"], source=spec["source"])
 
 
 def _normalise_phrase(phrase: str) -> str:
@@ -579,14 +825,15 @@ def _normalise_phrase(phrase: str) -> str:
 def _load_family(path: Path, macros: Macros, strict: bool = True) -> dict:
     where = Where(_display(path))
     data = load_yaml(path)
-    where.only(data, {"family", "title", "scope", "rules", "note", "macros"})
+    where.only(data, {"family", "title", "scope", "rules", "note", "macros", "source"})
     family = where.need(data, "family", str)
+    source = where.need(data, "source", str, optional=True, default="")
     scope = where.need(data, "scope", str, optional=True, default="global")
     if scope not in ("global", "scenario"):
         raise where.error(f"scope must be 'global' or 'scenario', got {scope!r}")
     local = _macros(where, data.get("macros"), macros, strict)
     raw_rules = where.need(data, "rules", list)
-    rules = [_rule_spec(where, r, family, "forbid", local, strict) for r in raw_rules]
+    rules = [_rule_spec(where, r, family, "forbid", local, strict, source) for r in raw_rules]
     for r in rules:
         if not r["id"].startswith(family + "."):
             raise where.at(r["id"]).error(f"rule ids in this file must start with '{family}.'")
@@ -649,14 +896,22 @@ def pack_spec(directory: Path = RULES_DIR, strict: bool = True) -> dict:
     for raw in where.need(data, "scenarios", list):
         key = where.need(raw, "key", str)
         w = where.at(key)
-        w.only(raw, {"key", "title", "situation", "families", "requires", "forbids", "note"})
+        w.only(raw, {"key", "title", "situation", "families", "requires", "forbids", "note",
+                     "order", "suggestion", "source", "signature", "conflicts"})
+        source = w.need(raw, "source", str, optional=True, default="")
         extra = list(w.strings(raw, "families", optional=True))
         for fam in extra:
             if fam not in names:
                 raise w.error(f"unknown rule family {fam!r}; known: {', '.join(names)}")
-        requires = [_rule_spec(w, r, key, "require", smacros, strict) for r in w.need(raw, "requires", list)]
-        forbids = [_rule_spec(w, r, key, "forbid", smacros, strict)
+        requires = [_rule_spec(w, r, key, "require", smacros, strict, source)
+                    for r in w.need(raw, "requires", list)]
+        forbids = [_rule_spec(w, r, key, "forbid", smacros, strict, source)
                    for r in w.need(raw, "forbids", list, optional=True, default=[])]
+        orders = [_order_spec(w, r, key, requires, smacros, strict, source)
+                  for r in w.need(raw, "order", list, optional=True, default=[])]
+        signature = [_expand(w, p, smacros) for p in w.strings(raw, "signature", optional=True)]
+        if strict and signature:
+            _compile(w, signature, "signature pattern")
         for r in requires + forbids:
             if not r["id"].startswith(key + "."):
                 raise where.at(r["id"]).error(f"rule ids of scenario {key!r} must start with '{key}.'")
@@ -668,10 +923,18 @@ def pack_spec(directory: Path = RULES_DIR, strict: bool = True) -> dict:
             raise w.error("scenario key defined twice")
         scenarios.append({
             "key": key, "title": w.need(raw, "title", str), "situation": w.need(raw, "situation", str),
-            "families": extra, "requires": requires, "forbids": forbids,
+            "families": extra, "requires": requires, "forbids": forbids, "orders": orders,
+            "suggestion": w.need(raw, "suggestion", str, optional=True, default="").strip(),
+            "source": source, "signature": signature,
+            "conflicts": list(w.strings(raw, "conflicts", optional=True)),
         })
+    keys = {s["key"]: s for s in scenarios}
+    for s in scenarios:
+        for other in s["conflicts"]:
+            if other not in keys or not keys[other]["signature"]:
+                raise where.at(s["key"]).error(f"conflicts: {other!r} is not a scenario with a signature")
     ids = [r["id"] for f in families for r in f["rules"]]
-    ids += [r["id"] for s in scenarios for r in s["requires"] + s["forbids"]]
+    ids += [r["id"] for s in scenarios for r in s["requires"] + s["forbids"] + s["orders"]]
     seen: set[str] = set()
     dupes = sorted({i for i in ids if i in seen or seen.add(i)})
     if dupes:
@@ -688,11 +951,38 @@ def _build_pack(spec: dict) -> Pack:
         forbids = tuple(_build_rule(r) for r in s["forbids"])
         active_families = list(global_families) + [f for f in s["families"] if f not in global_families]
         active = tuple(r for f in active_families for r in families[f]) + forbids
+        others = [o for o in spec["scenarios"] if o["key"] != s["key"] and o["signature"]]
+        foreign = tuple((o["title"], _signature_scanners(o)) for o in others)
+        conflict = [p for o in spec["scenarios"] if o["key"] in s["conflicts"] for p in o["signature"]]
         scenarios[s["key"]] = Scenario(
             key=s["key"], title=s["title"], situation=s["situation"],
             families=tuple(s["families"]), requires=requires, forbids=forbids, active=active,
+            orders=tuple(_build_order(o) for o in s["orders"]),
+            suggestion=s["suggestion"], source=s["source"], signature=tuple(s["signature"]),
+            foreign=foreign,
+            any_foreign=_signature_scanners({"key": s["key"] + " (others)",
+                                             "signature": [p for o in others for p in o["signature"]]}),
+            conflict=_Lazy(_combine(conflict), "scenarios.yaml: conflicts") if conflict else None,
         )
     return Pack(families, global_families, scenarios)
+
+
+def _signature_scanners(spec: dict) -> tuple:
+    where = f"scenarios.yaml: {spec['key']} signature"
+    return tuple((frozenset(first) if first is not None else None, _Lazy(pattern, where))
+                 for first, pattern in _scanner_specs(spec["signature"]))
+
+
+def _first_match(scanners: tuple, text: str, chars: set[str] | None):
+    """The earliest match of any scanner (first-character pre-check as in Rule.may_match)."""
+    best = None
+    for first, scanner in scanners:
+        if chars is not None and first is not None and first.isdisjoint(chars):
+            continue
+        m = scanner.search(text)
+        if m is not None and (best is None or m.start() < best.start()):
+            best = m
+    return best
 
 
 _PACK: Pack | None = None
@@ -728,81 +1018,241 @@ def rules() -> list[Rule]:
 _LEVEL_KIND = {"error": "forbidden", "warning": "warning"}
 
 
-def _fill(message: str, quoted: str, count: int = 0, maximum: int = 0) -> str:
-    # {count}/{max} first and the student's text last, so braces the student
-    # typed are never taken for placeholders
+def _fill(message: str, quoted: str, count: int = 0, maximum: int = 0, suggestion: str = "") -> str:
+    # {count}/{max}/{suggestion} first and the student's text last, so braces
+    # the student typed are never taken for placeholders
     if "{count}" in message or "{max}" in message:
         message = message.replace("{count}", str(count)).replace("{max}", str(maximum))
+    if "{suggestion}" in message:
+        message = message.replace("{suggestion}", suggestion)
     return message.replace("{match}", quoted)
 
 
-def check(text: str, scenario: str, *, original: str | None = None) -> Result:
+def check(text: str, scenario: str, *, original: str | None = None,
+          max_length: int | None = MAX_ANSWER_CHARS) -> Result:
     """Check a rewritten utterance against a scenario.
 
     ``original`` is the bad utterance the student was asked to rewrite; an
-    answer that normalises to the same text fails.
+    answer that normalises to the same text fails.  An answer longer than
+    ``max_length`` characters fails at once, before any rule runs (None: no
+    cap; the engine itself is linear in the length).
     """
     if not isinstance(text, str):
         raise TypeError(f"check() needs the answer as str, got {type(text).__name__}")
     if original is not None and not isinstance(original, str):
         raise TypeError(f"original must be str or None, got {type(original).__name__}")
     sc = get_scenario(scenario)
+    if max_length is not None and len(text) > max_length:
+        return Result(False, 0.0, [Finding(
+            "answer.over_limit", "forbidden",
+            f"答案有{len(text)}个字符，超过了{max_length}个字符的上限，没有检查：改写题只要写一段在这个情境下"
+            f"对客户说的话（一般几十个字），请删减后再提交。", None, sc.suggestion, "")], sc.key)
     return check_normalised(normalise(text), sc, original=original)
 
 
 def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = None) -> Result:
-    """``check`` on an already normalised answer."""
+    """``check`` on an already normalised answer (no length cap)."""
     if not norm.text:
         return Result(False, 0.0, [Finding("answer.empty", "forbidden",
-                                           "答案是空的：请写出你改写后的完整说法。", None)], sc.key)
+                                           "答案是空的：请写出你改写后的完整说法。", None, sc.suggestion)], sc.key)
     if not has_chinese(norm.text):
         return Result(False, 0.0, [Finding(
             "answer.not_chinese", "forbidden",
-            f"「{_short(norm.original)}」里没有中文：请用中文写出完整的服务用语。", (0, len(norm.original)))], sc.key)
+            f"「{_short(norm.original)}」里没有中文：请用中文写出完整的服务用语。", (0, len(norm.original)),
+            sc.suggestion)], sc.key)
 
     findings: list[Finding] = []
     error = False
     if original is not None and normalise(original).text == norm.text:
         error = True
         findings.append(Finding("answer.unchanged", "forbidden",
-                                "答案和原句一样：请按要求改写，不要照抄原句。", None))
-
+                                "答案和原句一样：请按要求改写，不要照抄原句。", None, sc.suggestion))
     # the characters present decide which rules can match at all; for a long
     # answer nearly every character is present, so skip building the set
     chars = set(norm.text) if len(norm.text) <= _CHARSET_LIMIT else None
+    turn = _turn_findings(norm, sc, chars)
+    error |= bool(turn)
+    findings += turn
+
+    joined = False  # the comma-free view, built when a rule first needs it
     for rule in sc.active:
         if rule.kind == "count":
             hits = rule.hits(norm, chars=chars)
             if len(hits) <= rule.maximum:
                 continue
+            suggestion = rule.suggestion_for(sc.key) or sc.suggestion
             m = hits[rule.maximum]  # the first occurrence over the limit
             error |= rule.level == "error"
             a, b = norm.span(m.start(), m.end())
             findings.append(Finding(rule.id, _LEVEL_KIND[rule.level],
-                                    _fill(rule.message, norm.original[a:b], len(hits), rule.maximum), (a, b)))
+                                    _fill(rule.message, norm.original[a:b], len(hits), rule.maximum, suggestion),
+                                    (a, b), suggestion, rule.source))
             continue
-        hits = rule.hits(norm, MAX_HITS_PER_RULE, chars=chars)
-        if not hits:
+        spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars)]
+        if rule.across_commas and len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
+            if joined is False:
+                joined = _joined_view(norm)
+            spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
+        if not spans:
             continue
+        suggestion = rule.suggestion_for(sc.key) or sc.suggestion
         error |= rule.level == "error"
         kind = _LEVEL_KIND[rule.level]
-        for m in hits:
-            a, b = norm.span(m.start(), m.end())
-            findings.append(Finding(rule.id, kind, _fill(rule.message, norm.original[a:b]), (a, b)))
+        for s, e in spans:
+            findings.append(Finding(rule.id, kind, _fill(rule.message, _phrase(norm, s, e), suggestion=suggestion),
+                                    norm.span(s, e), suggestion, rule.source))
 
-    # what was said wrong, in the order it was said; then what is missing
-    findings.sort(key=lambda f: -1 if f.span is None else f.span[0])
     met = 0
+    missing: list[Finding] = []
+    first_hit: dict[str, int] = {}
     for req in sc.requires:
-        if req.met(norm, chars=chars):
+        hit = req.hits(norm, 1, chars=chars)
+        if hit:
             met += 1
+            first_hit[req.id] = hit[0].span()
+            continue
+        slip = None if error else _slip(req, norm)  # a slip cannot save an answer that fails anyway
+        if slip is not None:
+            met += 1
+            (s, e), typed, intended = slip
+            first_hit[req.id] = (s, e)
+            findings.append(Finding(
+                "answer.typo", "warning",
+                f"疑似错别字：“{typed}”应为“{intended}”。这次按“{intended}”理解，请改正。",
+                norm.span(s, e), intended, "homophone table (autograder/rules/_homophones.yaml)"))
         else:
-            findings.append(Finding(req.id, "missing", req.message, None))
+            missing.append(Finding(req.id, "missing", req.message, None, req.suggestion_for(sc.key), req.source))
+    for order in sc.orders:
+        f = _order_finding(order, norm, first_hit)
+        if f is not None:
+            error |= order.level == "error"
+            findings.append(f)
 
+    # what was said wrong, in the order it was said, each stretch once; then what is missing
+    if len(findings) > 1:
+        findings = _dedupe(findings)
+    findings.sort(key=lambda f: -1 if f.span is None else f.span[0])
+    findings += missing
     total = len(sc.requires)
     score = 0.0 if error else round(met / total, 4)
     passed = not error and met == total
     return Result(passed, score, findings, sc.key)
+
+
+_KIND_RANK = {"forbidden": 0, "warning": 1, "missing": 2}
+
+
+def _rank(f: Finding) -> tuple[int, int]:
+    return _KIND_RANK[f.kind], f.rule.startswith("tone.")
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per stretch of text: the more serious one wins, and a
+    specific rule wins over the general tone markers."""
+    best: dict[tuple[int, int], Finding] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.span is None:
+            out.append(f)
+            continue
+        kept = best.get(f.span)
+        if kept is None or _rank(f) < _rank(kept):
+            best[f.span] = f
+    chosen = set(map(id, best.values()))
+    return out + [f for f in findings if f.span is not None and id(f) in chosen]
+
+
+_CLAUSE_MARKS = ",.!?;:~"
+_PHRASE_LIMIT = 12
+
+
+def _phrase(norm: Normalised, start: int, end: int) -> str:
+    """The student's words to quote: the whole clause around a match when it
+    is short (a phrase is never cut in the middle), else the match itself."""
+    text = norm.text
+    lo_from = max(0, start - _PHRASE_LIMIT)
+    cut = max(text.rfind(c, lo_from, start) for c in _CLAUSE_MARKS)
+    lo = cut + 1 if cut >= 0 else (0 if lo_from == 0 else start)
+    ends = [i for i in (text.find(c, end, end + _PHRASE_LIMIT) for c in _CLAUSE_MARKS) if i >= 0]
+    hi = min(ends) if ends else (len(text) if len(text) - end <= _PHRASE_LIMIT else end)
+    if hi - lo > _PHRASE_LIMIT:
+        lo, hi = start, end
+    return norm.quote(lo, hi).strip()
+
+
+def _turn_findings(norm: Normalised, sc: Scenario, chars: set[str] | None) -> list[Finding]:
+    """An answer must be one spoken turn for its own situation."""
+    out = []
+    n = len(norm.text)
+    if n > TURN_LIMIT:
+        out.append(Finding(
+            "answer.too_long", "forbidden",
+            f"这段回答有{n}个字，远远超过一次说话的长度（不超过{TURN_LIMIT}字）：改写题要写的是在这个情境下"
+            f"对客户说的一段话，不是把各种说法都堆在一起，请只保留这个情境需要的内容。",
+            None, sc.suggestion))
+    hit = sc.conflict.search(norm.text) if sc.conflict is not None else None
+    if hit is not None and not norm.is_unsaid(*hit.span()):
+        out.append(Finding(
+            "answer.wrong_scenario", "forbidden",
+            f"“{_phrase(norm, *hit.span())}”是另一个情境的说法，放在这里不对：这道题的情境是“{sc.title}”"
+            f"（{sc.situation}），请按这个情境来回答，例如“{sc.suggestion}”。",
+            norm.span(*hit.span()), sc.suggestion, sc.source))
+    if sc.foreign and any((chars is None or first is None or not first.isdisjoint(chars))
+                          and scanner.search(norm.text) for first, scanner in sc.any_foreign):
+        seen: dict[str, tuple[int, int]] = {}
+        for title, scanners in sc.foreign:
+            m = _first_match(scanners, norm.text, chars)
+            if m is not None and not norm.is_unsaid(*m.span()):
+                seen[title] = m.span()
+        if len(seen) >= FOREIGN_LIMIT:
+            names = "、".join(f"“{t}”" for t in seen)
+            s, e = min(seen.values())
+            out.append(Finding(
+                "answer.other_scenarios", "forbidden",
+                f"这段话里混进了别的情境的说法（{names}），例如“{norm.quote(s, e)}”：改写题要的是"
+                f"“{sc.title}”这一个情境下对客户说的话，请删掉与本情境无关的内容。",
+                norm.span(s, e), sc.suggestion))
+    return out
+
+
+def _order_finding(order: Order, norm: Normalised,
+                   first_hit: dict[str, tuple[int, int]]) -> Finding | None:
+    if order.first not in first_hit:
+        return None
+    first = first_hit[order.first][0]
+    if order.then:
+        span = first_hit.get(order.then)
+        if span is None or span[0] >= first:
+            return None
+    else:
+        m = order.later.search(norm.text, 0, first) if first > 0 else None
+        if m is None:
+            return None
+        span = m.span()
+    quoted = _phrase(norm, *span)
+    return Finding(order.id, _LEVEL_KIND[order.level], _fill(order.message, quoted, suggestion=order.suggestion),
+                   norm.span(*span), order.suggestion, order.source)
+
+
+# typing slips of required phrases (久等 typed 就等): built on first need
+_SLIPS: dict[str, object] = {}
+
+
+def _slip(req: Rule, norm: Normalised):
+    """((start, end), typed, intended) for a typing slip that, put right,
+    meets the requirement; or None."""
+    loose = _SLIPS.get(req.id)
+    if loose is None:
+        from .typos import homophones, lenient
+        widened = lenient(req.regex.pattern, homophones())
+        loose = _SLIPS[req.id] = re.compile(widened) if widened else False
+    if loose is False:
+        return None
+    from .typos import find_slip, homophones
+    found = find_slip(norm.text, loose, req.regex.compiled(), homophones())
+    if found is None or norm.is_unsaid(*found[0]):
+        return None
+    return found
 
 
 def _short(text: str, limit: int = 20) -> str:

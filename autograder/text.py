@@ -5,16 +5,31 @@ punctuation and stray spaces.  Rules are written once, against a normalised
 copy: NFKC, 。and 、 folded to ASCII, Traditional→Simplified (OpenCC
 ``t2s``), a few variant characters and regional spellings folded (妳→你,
 甚麼→什么, 著急→着急; all length-preserving), ASCII lower-cased and all
-whitespace (and zero-width characters) removed.  ``Normalised.span`` maps a match in the normalised copy
-back to the student's original text, so findings quote what they typed.
+whitespace removed.  Characters that are invisible or carry no letter of
+their own (format controls, combining marks, private-use, unassigned and
+surrogate code points, the Hangul and braille "blank" fillers) are dropped
+before anything else, and decorative separators (``·`` ``_`` ``*`` ``~``
+emoji and other symbols) between two Han characters are dropped too, so
+``我怎么\u200e知道`` and ``我怎么·知道`` read as ``我怎么知道``.
+``Normalised.span`` maps a match in the normalised copy back to the
+student's original text, so findings quote what they typed.
+
+``Normalised.unsaid`` lists the stretches of the normalised text that the
+agent mentions without saying them to the customer: the customer's words
+quoted back (您说“……”, 您反映的“……”), and what the agent says they will
+not say (我绝不会跟您说“……”).  It is decided once here; rule kinds decide
+whether to respect it.  A quotation the agent does say (我只能说“没办法”)
+is not unsaid.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+import heapq
+from bisect import bisect_right
 from dataclasses import dataclass
 
-__all__ = ["Normalised", "normalise", "has_chinese"]
+__all__ = ["Normalised", "normalise", "has_chinese", "join_commas"]
 
 # 1:1 character folds applied with NFKC (on characters outside the CJK
 # ideograph blocks: punctuation and ASCII capitals).
@@ -35,6 +50,7 @@ _WORD_FOLD = {
     "甚么": "什么",
     "著急": "着急",
     "著想": "着想",
+    "等著": "等着",
     "什麽": "什么",
     "麽": "么",
 }
@@ -43,6 +59,16 @@ _WORD_FOLD_RE = re.compile("|".join(sorted(map(re.escape, _WORD_FOLD), key=len, 
 # whitespace, and invisible characters pasted from web pages (zero-width
 # space/joiners, word joiner, BOM, soft hyphen): dropped like spaces
 _WHITESPACE = re.compile("[\\s\u200b-\u200d\u2060\ufeff\u00ad]+")
+# Unicode categories dropped before matching: format controls (bidi marks,
+# invisible operators, tags), combining marks (variation selectors, U+034F),
+# private use, surrogates and unassigned/non-characters.
+_DROP_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Co", "Cs", "Cn"})
+# letters or symbols that render as nothing: Hangul fillers, braille blank,
+# the object replacement character
+_FILLERS = frozenset("\u3164\uffa0\u115f\u1160\u2800\ufffc\ufffd")
+# decorative separators (ASCII); other symbols and punctuation are decided by
+# category (see _is_separator)
+_ASCII_SEPARATORS = frozenset("_*~#|^`\\/-+=@&<>")
 
 _converter = None
 
@@ -70,6 +96,16 @@ class Normalised:
     # index_map[i] is the index in ``original`` of normalised character i;
     # one extra entry maps the end.  None means the identity.
     index_map: tuple[int, ...] | None = None
+    # (start, end) stretches of ``text`` the agent mentions without saying
+    # them: quoted customer words, what they say they will not say
+    unsaid: tuple[tuple[int, int], ...] = ()
+
+    def is_unsaid(self, start: int, end: int) -> bool:
+        """Does the half-open span lie wholly inside one unsaid stretch?"""
+        if not self.unsaid:
+            return False
+        i = bisect_right(self.unsaid, (start, len(self.text) + 1)) - 1  # stretches are disjoint, sorted
+        return i >= 0 and self.unsaid[i][0] <= start and end <= self.unsaid[i][1]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of ``text`` to one of ``original``."""
@@ -124,6 +160,11 @@ class _NeedsSlowPath(Exception):
     pass
 
 
+def _dropped(ch: str) -> bool:
+    """Invisible, or a letter that renders as a blank: removed before matching."""
+    return ch in _FILLERS or unicodedata.category(ch) in _DROP_CATEGORIES
+
+
 def _composes(ch: str) -> bool:
     return (unicodedata.combining(ch) != 0 or unicodedata.category(ch).startswith("M")
             or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
@@ -134,8 +175,13 @@ def _map_char(ch: str) -> str:
     mapped = _CHAR_MAP.get(ch)
     if mapped is not None:
         return mapped
+    if _dropped(ch):
+        mapped = ""
+        if len(_CHAR_MAP) < _CHAR_MAP_LIMIT:
+            _CHAR_MAP[ch] = mapped
+        return mapped
     nfkc = unicodedata.normalize("NFKC", ch)
-    if _composes(ch) or any(_composes(c) for c in nfkc):
+    if _composes(ch) or any(_composes(c) or _dropped(c) for c in nfkc):
         raise _NeedsSlowPath
     mapped = nfkc.translate(_FOLD)
     if len(_CHAR_MAP) < _CHAR_MAP_LIMIT:
@@ -179,14 +225,24 @@ def _fold_fast(text: str, candidates: list[str]) -> tuple[str, list[int] | None]
 def _fold_slow(text: str) -> tuple[str, list[int] | None]:
     """Exact whole-string NFKC, then the folds (for combining sequences)."""
     origin = None
+    if any(_dropped(ch) for ch in set(text)):
+        keep = [i for i, ch in enumerate(text) if not _dropped(ch)]
+        text = "".join(text[i] for i in keep)
+        origin = keep
     if not unicodedata.is_normalized("NFKC", text):
         nfkc = unicodedata.normalize("NFKC", text)
         if len(nfkc) != len(text):
             chars, origin = _per_char(
-                list(text), list(range(len(text))), lambda c: unicodedata.normalize("NFKC", c)
+                list(text), origin if origin is not None else list(range(len(text))),
+                lambda c: unicodedata.normalize("NFKC", c)
             )
             nfkc = "".join(chars)
         text = nfkc
+    if any(_dropped(ch) for ch in set(text)):  # NFKC can leave a lone combining mark (ﾞ → U+3099)
+        base = origin if origin is not None else list(range(len(text)))
+        keep = [i for i, ch in enumerate(text) if not _dropped(ch)]
+        text = "".join(text[i] for i in keep)
+        origin = [base[i] for i in keep]
     return text.translate(_FOLD), origin
 
 
@@ -233,11 +289,125 @@ def normalise(text: str) -> Normalised:
         text = "".join(pieces)
         origin = kept
 
+    # Stage 4: decorative separators between two Han characters.
+    # (candidates: the original's non-CJK characters; NFKC maps each to what
+    # the text now holds, e.g. ＿ → _)
+    seps = {c for ch in candidates for c in _CHAR_MAP.get(ch, ch) if _is_separator(c)}
+    seps.update(c for c in _ASCII_SEPARATORS if c in text)
+    seps = "".join(sorted(seps))
+    if seps:
+        rx = re.compile(f"(?<=[{_HAN}])[{re.escape(seps)}]+(?=[{_HAN}])")
+        if rx.search(text):
+            base = origin if origin is not None else range(len(text))
+            pieces, kept, prev = [], [], 0
+            for m in rx.finditer(text):
+                s, e = m.span()
+                pieces.append(text[prev:s])
+                kept.extend(base[prev:s])
+                prev = e
+            pieces.append(text[prev:])
+            kept.extend(base[prev:])
+            text = "".join(pieces)
+            origin = kept
+
+    unsaid = _unsaid(text)
     if origin is None:
-        return Normalised(original, text, None)
+        return Normalised(original, text, None, unsaid)
     end = (origin[-1] + 1) if origin else 0
     # Trailing original characters that vanished (spaces) are not part of any span.
-    return Normalised(original, text, tuple(origin) + (end,))
+    return Normalised(original, text, tuple(origin) + (end,), unsaid)
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SEPARATOR_CATEGORIES = frozenset({"So", "Sk", "Sm", "Pc", "Pd"})
+
+
+def _is_separator(ch: str) -> bool:
+    known = _SEPARATOR_CACHE.get(ch)
+    if known is None:
+        if ch.isascii():
+            known = ch in _ASCII_SEPARATORS
+        else:
+            known = ch in "·・•‧∙" or unicodedata.category(ch) in _SEPARATOR_CATEGORIES
+        if len(_SEPARATOR_CACHE) < _CHAR_MAP_LIMIT:
+            _SEPARATOR_CACHE[ch] = known
+    return known
+
+
+_SEPARATOR_CACHE: dict[str, bool] = {}
+
+
+# ---------------------------------------------------------------- unsaid
+# Quotations: each kind of mark pairs with its own closing mark; bounded, so
+# the scan stays linear.
+_QUOTE_MARKS = "“‘「『\""
+_QUOTE = re.compile('“[^“”]{1,60}”|‘[^‘’]{1,60}’|「[^「」]{1,60}」|『[^『』]{1,60}』|"[^"]{1,60}"')
+# the agent says the quotation: 我只能说“…” / 我跟您讲“…” (no negation before)
+_AGENT_SAYS = re.compile("我[^,.!?;不别没绝决禁避]{0,5}(?:说|讲|告诉[您你]|回答|答复)[:,]?$")
+# what follows is not said: 我绝不会跟您说… / 您说… / 客户反映…
+_NOT_SAYING = re.compile(
+    "(?:不会|不能|不该|不应该?|不要|不可以|绝不|决不|从不|从来不|避免|禁止|杜绝|别)(?:再|会|能)?"
+    "(?:跟[您你]|和[您你]|对[您你]|向[您你])?(?:说|讲)(?:出)?")
+# the customer's words reported: 您说… / 客户反映… (found at the verb, then the
+# subject is checked just before it, so a long run of 你 costs nothing)
+_REPORTING = re.compile("(?:说|讲|提到|反映|表示|抱怨)(?![话得的出明清过])[:,]?")
+_REPORTER = re.compile("(?:[您你]|客户|对方)(?:刚才|之前|刚刚|一直|是)?$")
+_CLAUSE_END = re.compile("[,.!?;]")
+_REPORT_LIMIT = 30  # an unquoted report runs to the end of its clause, at most this far
+
+
+def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    quotes = _QUOTE.finditer(text) if any(q in text for q in _QUOTE_MARKS) else ()
+    for m in quotes:
+        before = text[max(0, m.start() - 8):m.start()]
+        if not _AGENT_SAYS.search(before):
+            out.append(m.span())
+    reported = (m for m in _REPORTING.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start()))
+    for m in heapq.merge(_NOT_SAYING.finditer(text), reported, key=lambda m: m.start()):
+        start = m.end()
+        if start < len(text) and text[start] in "“‘「『\"":
+            continue  # the quotation itself was decided above
+        stop = _CLAUSE_END.search(text, start, start + _REPORT_LIMIT)
+        end = stop.start() if stop else min(len(text), start + _REPORT_LIMIT)
+        if end > start:
+            out.append((start, end))
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in out:  # overlapping stretches become one
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
+
+
+def join_commas(text: str) -> tuple[str, list[int]] | None:
+    """``text`` without the commas that sit between two Han characters.
+
+    Returns the joined text and, for each of its characters, the index in
+    ``text``; None when there is no such comma.  Used to catch a phrase
+    split by a comma (我怎么，知道).
+    """
+    if "," not in text:
+        return None
+    rx = _JOIN.get("rx")
+    if rx is None:
+        rx = _JOIN["rx"] = re.compile(f"(?<=[{_HAN}]),(?=[{_HAN}])")
+    pieces, kept, prev = [], [], 0
+    for m in rx.finditer(text):
+        s, e = m.span()
+        pieces.append(text[prev:s])
+        kept.extend(range(prev, s))
+        prev = e
+    if prev == 0:
+        return None
+    pieces.append(text[prev:])
+    kept.extend(range(prev, len(text)))
+    return "".join(pieces), kept
+
+
+_JOIN: dict[str, re.Pattern] = {}
 
 
 def has_chinese(text: str) -> bool:

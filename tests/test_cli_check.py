@@ -37,7 +37,7 @@ def test_check_json_on_a_failing_answer_exits_zero():
     assert data["passed"] is False and data["score"] == 0.0
     assert data["findings"]
     for f in data["findings"]:
-        assert set(f) == {"rule", "kind", "message", "span"}
+        assert set(f) == {"rule", "kind", "message", "span", "suggestion", "source"}
         assert f["kind"] in ("missing", "forbidden", "warning")
         assert isinstance(f["message"], str) and f["message"]
     wei = next(f for f in data["findings"] if f["rule"] == "address.wei")

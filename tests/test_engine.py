@@ -202,7 +202,7 @@ def test_result_to_dict_shape():
     assert set(d) == {"passed", "score", "findings"}
     json.dumps(d, ensure_ascii=False)
     for f in d["findings"]:
-        assert set(f) == {"rule", "kind", "message", "span"}
+        assert set(f) == {"rule", "kind", "message", "span", "suggestion", "source"}
         assert f["span"] is None or (isinstance(f["span"], list) and len(f["span"]) == 2)
     assert isinstance(r.findings[0], Finding) and r.findings[0] == tuple(r.findings[0])
 
@@ -255,11 +255,12 @@ def test_hundred_thousand_characters_are_judged_correctly():
     sentence = "您好，这里是阳光客服中心，工号1025为您服务，请问有什么可以帮您？"
     long_good = (sentence * (100_000 // len(sentence) + 1))[:100_000]
     long_good = long_good[: long_good.rindex("？") + 1]
-    r = check(long_good, "opening")
-    assert r.passed and r.score == 1.0
+    r = check(long_good, "opening", max_length=None)  # the engine itself, without the length cap
+    assert {f.rule for f in r.findings} == {"answer.too_long"}  # far longer than a turn, nothing else
+    assert all(not req.startswith("opening.") for req in (f.rule for f in r.findings))
     tail = "我不知道！"
     long_bad = long_good + tail
-    r = check(long_bad, "opening")
+    r = check(long_bad, "opening", max_length=None)
     assert not r.passed and r.score == 0.0
     (f,) = [f for f in r.findings if f.rule == "taboo.shirk"]
     assert long_bad[f.span[0]:f.span[1]] == "我不知道"
@@ -272,16 +273,26 @@ def test_hundred_thousand_characters_are_judged_correctly():
     ("……" * 50_000, "address.ni", 0),
 ])
 def test_pathological_long_inputs(text, rule, expected_hits):
-    r = check(text, "opening")
+    r = check(text, "opening", max_length=None)
     assert sum(f.rule == rule for f in r.findings) == expected_hits
     assert 0.0 <= r.score <= 1.0
 
 
 def test_filler_count_on_a_long_answer_counts_them_all():
     text = "您好，嗯，" * 20_000
-    r = check(text, "opening")
+    r = check(text, "opening", max_length=None)
     (f,) = [f for f in r.findings if f.rule == "casual.filler_count"]
-    assert "20000次" in f.message
+    assert f.span == (18, 19)  # the fourth 嗯: the first one over the limit of three
+    assert "20000" in f.message
+
+
+@pytest.mark.parametrize("key", [s.key for s in engine.scenarios()])
+def test_an_answer_over_the_length_cap_fails_before_the_engine_runs(key):
+    good = engine.get_scenario(key).suggestion or "您好"
+    r = check(good + "好" * engine.MAX_ANSWER_CHARS, key)
+    assert not r.passed and r.score == 0.0
+    assert [f.rule for f in r.findings] == ["answer.over_limit"]
+    assert str(engine.MAX_ANSWER_CHARS) in r.findings[0].message
 
 
 # ------------------------------------------------------------------ light import and the load cache
@@ -326,3 +337,96 @@ def test_a_bad_regex_in_a_lazily_loaded_pack_names_its_file_and_rule(tmp_path):
         engine.check_normalised(engine.normalise("您好"), pack.scenarios["opening"])
     with pytest.raises(SchemaError, match=r"address.yaml: address.broken: pattern 1 .* does not compile"):
         engine.load_pack(rules)
+
+# ------------------------------------------------------------------ second generation: structured findings
+
+def _rules(r):
+    return {f.rule for f in r.findings}
+
+
+@pytest.mark.parametrize("text, key", [
+    ("您说“你们的快递三天都没动静”，非常抱歉，我马上派人处理，今天下午五点前给您回复。", "complaint_accept"),
+    ("您反映的“这事不归你们管”的说法是不对的，非常抱歉，我马上派人处理，今天下午五点前给您回复。", "complaint_accept"),
+    ("我绝不会跟您说“不关我的事”。您的问题我需要向相关部门核实，请您留下联系电话，我们两小时内回复您。",
+     "cannot_answer_now"),
+])
+def test_quoted_and_negated_mentions_are_not_the_agents_words(text, key):
+    r = check(text, key)
+    assert r.passed, r.findings
+    assert not {f for f in _rules(r) if f.startswith(("address.", "taboo."))}
+
+
+def test_a_taboo_the_agent_does_say_in_quotes_still_counts():
+    r = check("我只能说“没办法”。", "cannot_answer_now")
+    assert "taboo.arrogant" in _rules(r) and r.score == 0.0
+
+
+def test_a_commitment_made_by_someone_else_is_not_the_agents():
+    theirs = check("非常抱歉，他们一般24小时内会处理。", "complaint_accept")
+    assert {"complaint_accept.action", "complaint_accept.deadline"} <= _rules(theirs)
+    ours = check("非常抱歉，我会督促他们在24小时内处理。", "complaint_accept")
+    assert ours.passed
+
+
+def test_order_constraint_fails_a_pitch_before_asking_if_it_is_convenient():
+    late = check("您好，我是电信公司的小李，请问是王先生吗？我们推出了一款新套餐，请问您现在方便吗？", "outbound_opening")
+    assert not late.passed
+    (f,) = [f for f in late.findings if f.rule == "outbound_opening.order_pitch"]
+    assert f.kind == "forbidden" and f.span is not None and f.suggestion
+    early = check("您好，我是电信公司的小李，请问是王先生吗？请问您现在方便接听电话吗？想给您介绍一款新套餐。",
+                  "outbound_opening")
+    assert early.passed
+
+
+@pytest.mark.parametrize("text, key, typed, intended", [
+    ("让您就等了，您的订单明天送达。", "resume_after_hold", "就等", "久等"),
+    ("请问您还有其他问题吗？感谢您的来电，再建！", "closing", "再建", "再见"),
+    ("我帮您查询一下，请您稍后。", "hold", "稍后", "稍候"),
+])
+def test_a_typing_slip_of_a_required_phrase_passes_with_a_warning_naming_it(text, key, typed, intended):
+    r = check(text, key)
+    assert r.passed and r.score == 1.0
+    (f,) = [f for f in r.findings if f.rule == "answer.typo"]
+    assert f.kind == "warning" and f.suggestion == intended
+    a, b = f.span
+    assert text[a:b] == typed
+
+
+def test_one_finding_per_stretch_and_the_whole_phrase_quoted():
+    r = check("别催，我正在查呢。", "hold")
+    spans = [f.span for f in r.findings if f.span is not None]
+    assert len(spans) == len(set(spans))
+    assert "hold.command" in _rules(r)  # the specific rule wins over the general tone marker
+    q = check("你好，请问有什么可以帮你？", "opening")
+    first = next(f for f in q.findings if f.rule == "address.ni")
+    assert "“你好”" in first.message  # the phrase, not the lone character
+
+
+def test_suggestions_are_chosen_per_scenario_and_sources_come_from_the_rule_data():
+    text = "我不知道。"
+    a = next(f for f in check(text, "closing").findings if f.rule == "taboo.shirk")
+    b = next(f for f in check(text, "cannot_answer_now").findings if f.rule == "taboo.shirk")
+    assert a.suggestion and b.suggestion and a.suggestion != b.suggestion
+    assert a.source == next(r for r in engine.rules() if r.id == "taboo.shirk").source
+
+
+@pytest.mark.parametrize("key", [s.key for s in engine.scenarios()])
+def test_every_missing_finding_carries_a_suggestion(key):
+    r = check("好的。", key)
+    missing = [f for f in r.findings if f.kind == "missing"]
+    assert missing and all(f.suggestion for f in missing)
+
+
+@pytest.mark.parametrize("text, key, rule", [
+    ("这么简单的操作您还要打电话问？我帮您查一下，请您稍等。", "hold", "tone.condescending"),
+    ("您该不会是故意弄坏的吧？请您提供相关凭证，我们核实后按规定处理。", "compensation_claim", "tone.insinuate"),
+    ("非常抱歉，这是因为您提供的地址不对，我马上派人处理，今天下午五点前回复您。", "complaint_accept",
+     "tone.blame_customer"),
+    ("非常抱歉，这是快递公司的责任，建议您直接联系他们。", "complaint_accept", "tone.blame_others"),
+    ("这个价格已经很良心了，品质很好。", "price_objection", "price.confront"),
+    ("Sorry，让您久等了，您的订单明天送达。", "resume_after_hold", "casual.english"),
+])
+def test_rude_answers_fail_for_their_tone_even_when_every_element_is_present(text, key, rule):
+    r = check(text, key)
+    assert not r.passed and r.score == 0.0
+    assert rule in {f.rule for f in r.findings if f.kind == "forbidden"}

@@ -57,7 +57,7 @@ def test_rule_ids_are_unique_and_prefixed_by_family_or_scenario():
     assert len(ids) == len(set(ids))
     keys = {s.key for s in scenarios()}
     for r in ALL_RULES:
-        assert r.id.split(".")[0] in keys | {"address", "taboo", "irritating", "casual", "price"}
+        assert r.id.split(".")[0] in keys | {"address", "taboo", "irritating", "casual", "price", "tone"}
 
 
 def test_taboo_categories_are_separate_rules():
@@ -308,8 +308,8 @@ def test_phrases_are_literal_and_normalised(tmp_path):
 
 
 def test_shipped_rule_files_are_all_loaded():
-    families = {p.stem for p in RULES_DIR.glob("*.yaml")} - {"scenarios", "_macros"}
-    assert families == {"address", "taboo", "irritating", "casual", "price"}
+    families = {p.stem for p in RULES_DIR.glob("*.yaml")} - {"scenarios", "_macros", "_homophones"}
+    assert families == {"address", "taboo", "irritating", "casual", "price", "tone"}
     copy = load_pack(RULES_DIR)
     assert {r.id for r in copy.all_rules()} == {r.id for r in ALL_RULES}
 
@@ -359,3 +359,75 @@ def test_copy_of_rules_with_a_new_rule_changes_the_engine(tmp_path):
             """), "  "))
     pack = load_pack(d)
     assert "address.laoban" in {r.id for r in pack.scenarios["opening"].active}
+
+
+# ------------------------------------------------------------------ second-generation rule data
+
+ORDERS = [(sc.key, o) for sc in scenarios() for o in sc.orders]
+
+
+@pytest.mark.parametrize("key, order", ORDERS, ids=[o.id for _, o in ORDERS])
+def test_order_constraint_examples(key, order):
+    from autograder import check
+
+    for text in order.examples.flag:
+        assert order.id in {f.rule for f in check(text, key).findings}, text
+    for text in order.examples.ok:
+        assert order.id not in {f.rule for f in check(text, key).findings}, text
+
+
+def test_suggestion_overrides_name_real_scenarios():
+    keys = {s.key for s in scenarios()}
+    for r in ALL_RULES:
+        assert {k for k, _ in r.suggestions} <= keys, r.id
+
+
+def test_every_rule_says_where_it_comes_from():
+    missing = [r.id for r in ALL_RULES if not r.source]
+    assert not missing
+    assert all(s.source and s.suggestion for s in scenarios())
+
+
+def test_tone_rules_are_built_from_frames_and_report_as_forbidden():
+    from autograder import check
+
+    tone = [r for r in ALL_RULES if r.kind == "tone"]
+    assert len(tone) >= 8
+    for r in tone:
+        r2 = check(r.examples.flag[0], "hold")
+        assert any(f.kind == "forbidden" and f.source for f in r2.findings), r.id
+
+
+def test_a_frame_is_a_list_of_markers_in_clause_order(tmp_path):
+    d = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, d)
+    (d / "zz.yaml").write_text(textwrap.dedent("""\
+        family: zz
+        title: t
+        source: s
+        rules:
+          - id: zz.frame
+            frames: [['难道', '吗']]
+            message: 不要说“{match}”。
+            examples: {flag: ['难道您不知道吗'], ok: ['难道。您知道吗']}
+        """), encoding="utf-8")
+    (rule,) = load_pack(d).families["zz"]
+    assert rule.kind == "tone"
+    assert rule.fires("难道您不知道吗") and not rule.fires("难道。您知道吗")  # not across a sentence
+
+
+def test_frames_only_in_tone_rules_and_actor_only_in_requirements(tmp_path):
+    d = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, d)
+    (d / "zz.yaml").write_text(textwrap.dedent("""\
+        family: zz
+        title: t
+        rules:
+          - id: zz.bad
+            kind: forbid
+            frames: [['难道', '吗']]
+            message: 不要说“{match}”。
+            examples: {flag: ['难道吗'], ok: ['好']}
+        """), encoding="utf-8")
+    with pytest.raises(SchemaError, match="zz.bad: 'frames' belong to kind: tone"):
+        load_pack(d)

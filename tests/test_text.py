@@ -73,8 +73,8 @@ def test_non_str_raises_type_error(bad):
 
 def test_lone_surrogates_and_control_characters_do_not_crash():
     n = normalise("你\ud800好\x00")
-    assert n.text.startswith("你") and "好" in n.text
-    assert len(n.text) == 4
+    assert n.text == "你好\x00"  # the lone surrogate is dropped like any invisible character
+    assert n.quote(1, 2) == "好"
 
 
 def test_combining_sequences_take_the_exact_path():
@@ -115,3 +115,38 @@ def test_normalising_twice_changes_nothing(raw):
     once = normalise(raw).text
     assert normalise(once).text == once
     assert unicodedata.is_normalized("NFKC", once) or "ｶ" in raw
+
+
+@pytest.mark.parametrize("invisible", [
+    "\u200e", "\u200f", "\u202a", "\u202c", "\u202e", "\u2061", "\u2062", "\u180e", "\u034f",
+    "\ufe0f", "\ufe00", "\U000e0020", "\u3164", "\uffa0", "\u2800", "\ufff9", "\ufffc", "\ufdd0", "\ud800",
+])
+def test_invisible_and_blank_characters_are_dropped_and_spans_still_point_into_the_original(invisible):
+    raw = f"请问{invisible}我怎么{invisible}知道"
+    n = normalise(raw)
+    assert n.text == "请问我怎么知道"
+    start = n.text.index("我怎么知道")
+    assert n.quote(start, start + 5) == f"我怎么{invisible}知道"
+
+
+@pytest.mark.parametrize("sep", ["·", "_", "*", "~", "😀", "★", "・", "＿", "—"])
+def test_decorative_separators_between_han_characters_are_dropped(sep):
+    assert normalise(f"我怎么{sep}知道").text == "我怎么知道"
+    assert normalise(f"ok{sep}好").text == f"ok{normalise(sep).text}好"  # not between two Han characters
+
+
+@pytest.mark.parametrize("raw, unsaid", [
+    ("您说“你们的快递三天都没动静”，我马上处理", ["“你们的快递三天都没动静”"]),
+    ("您反映的「你們客服態度差」的問題我已經記錄", ["「你们客服态度差」"]),
+    ("我绝不会跟您说“这不归我们管”", ["“这不归我们管”"]),
+    ("我们不会说这不归我们管，我马上处理", ["这不归我们管"]),
+    ("您说你们的快递三天都没动静，非常抱歉", ["你们的快递三天都没动静"]),
+    ("我只能说“没办法”", []),                     # the agent does say it
+    ("我跟您讲“不行就是不行”", []),
+    ("您说得对，我马上处理", []),
+    ("您说话声音太小了", []),
+])
+def test_quoted_and_negated_mentions_are_decided_in_normalisation(raw, unsaid):
+    n = normalise(raw)
+    got = [n.text[a:b] for a, b in n.unsaid]
+    assert got == [normalise(u).text for u in unsaid]

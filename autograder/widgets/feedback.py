@@ -205,9 +205,12 @@ def sandbox_feedback_html(result, text: str, requirements: Sequence[tuple[str, s
         for num, f in unique:
             bg, fg = _KIND_COLOURS.get(f.kind, _KIND_COLOURS["warning"])
             label = KIND_LABELS.get(f.kind, f.kind)
+            suggestion = getattr(f, "suggestion", "")
+            said = (f'<div style="margin-left:1.2em;color:{_OK}">可以这样说：{escape(suggestion)}</div>'
+                    if suggestion and suggestion not in f.message else "")
             items.append(
                 f'<li style="margin:3px 0"><span style="background:{bg};color:{fg};'
-                f'padding:0 5px;border-radius:3px">[{num}] {label}</span> {escape(f.message)}</li>')
+                f'padding:0 5px;border-radius:3px">[{num}] {label}</span> {escape(f.message)}{said}</li>')
         parts.append(f'<div><b>修改建议：</b><ul style="margin:2px 0;padding-left:1.4em">'
                      f'{"".join(items)}</ul></div>')
     elif result.passed:
