@@ -18,7 +18,6 @@ import pytest
 from pages_support import (ASSIGNMENT, HONEST_TEXT, Beacon, attack_notebook, chromium, formgrader, honest_notebook,
                            kit, kit_grade, nbgrader, old_config, submission_ids, visit)
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +45,7 @@ def attacked(released_course, tmp_path_factory, beacon):
     return course, kit.scores(alone, "honest", ASSIGNMENT), kit.scores(course, "honest", ASSIGNMENT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student", ["mallory_kit", "mallory_stock"])
 def test_no_payload_runs_in_formgrader_grading_view(attacked, beacon, student, tmp_path):
     course, _, _ = attacked
@@ -60,6 +60,7 @@ def test_no_payload_runs_in_formgrader_grading_view(attacked, beacon, student, t
     assert "接听电话要先问候" in honest_html
 
 
+@pytest.mark.slow
 def test_autograded_notebook_keeps_no_live_html(attacked, beacon):
     import json
 
@@ -77,7 +78,65 @@ def test_autograded_notebook_keeps_no_live_html(attacked, beacon):
         assert "widgets" not in nb["metadata"]
 
 
+@pytest.mark.slow
 def test_honest_classmate_scores_are_unchanged(attacked):
     _, alone, with_attackers = attacked
     assert with_attackers == alone
     assert sum(score for score, _, _ in alone.values() if score) > 0
+
+
+# ------------------------------------------------ the sanitiser itself, cell by cell (fast)
+
+def _cell(cell_type: str, source: str, **meta) -> dict:
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
+
+    make = {"markdown": new_markdown_cell, "raw": new_raw_cell, "code": new_code_cell}[cell_type]
+    cell = make(source)
+    cell.metadata.update(meta)
+    return cell
+
+
+def _sanitize(*cells):
+    from nbformat.v4 import new_notebook
+
+    from autograder.preprocessors import SanitizeStudentHtml
+
+    nb, _ = SanitizeStudentHtml()(new_notebook(cells=list(cells)), {})
+    return nb.cells
+
+
+def test_markdown_keeps_formatting_and_drops_every_active_part():
+    from nbconvert.filters.markdown import markdown2html
+
+    (cell,) = _sanitize(_cell("markdown", "**先问候**，再报工号 a<b\n\n- 一\n- 二\n\n"
+                                          "[x](javascript:alert(1)) <img src=x onerror=alert(1)> "
+                                          "$\\href{javascript:alert(1)}{y}$ <details open ontoggle=alert(1)>d</details>"))
+    html = markdown2html(cell.source)  # what formgrader and feedback render
+    assert "<strong>先问候</strong>" in html and "<li>一</li>" in html and "a&lt;b" in html
+    for bad in ('="javascript:', "onerror", "ontoggle", "<details", "$\\href"):
+        assert bad not in html, bad
+    assert "$\\ href{" in html  # MathJax's \\href defused: inert text
+    assert _sanitize(_cell("markdown", cell.source))[0].source.count("先问候") == 1  # stable when run again
+
+
+def test_forged_locked_cell_raw_cell_outputs_and_comments_are_cleaned():
+    from nbformat.v4 import new_output
+
+    forged = _cell("markdown", "<script>x()</script>", nbgrader={"locked": True, "grade_id": "", "schema_version": 3})
+    trusted = _cell("markdown", "<u>题目</u>", nbgrader={"locked": True, "grade_id": "q1", "schema_version": 3})
+    raw = _cell("raw", "<img src=x onerror=alert(1)>", raw_mimetype="text/html")
+    code = _cell("code", "x", tags=['a" onmouseover="x', "ok-tag"])
+    code.outputs = [new_output("display_data", data={"text/html": "<b>b</b><script>x()</script>",
+                                                     "application/javascript": "x()", "image/svg+xml": "<svg/>",
+                                                     "text/plain": "<b>"}, metadata={"image/png": {"width": "1 onload=x"}}),
+                    new_output("stream", name="stderr", text="<script>kept as text</script>")]
+    answer = _cell("markdown", "答", nbgrader={"solution": True, "grade": True, "grade_id": "a1", "points": 1,
+                                               "schema_version": 3, "comment": "<img src=x onerror=alert(1)>好"})
+    forged, trusted, raw, code, answer = _sanitize(forged, trusted, raw, code, answer)
+    assert "script" not in forged.source and trusted.source == "<u>题目</u>"
+    assert "onerror" not in raw.source
+    assert code.metadata.tags == ["ok-tag"]
+    display, stream = code.outputs
+    assert display.data == {"text/html": "<b>b</b>", "text/plain": "<b>"} and display.metadata == {}
+    assert stream.text == "<script>kept as text</script>"  # templates escape streams; nbgrader scores them
+    assert "onerror" not in answer.metadata.nbgrader.comment and "好" in answer.metadata.nbgrader.comment
