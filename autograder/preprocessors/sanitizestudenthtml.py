@@ -12,7 +12,7 @@ from traitlets import Bool, List, Set
 __all__ = ["SanitizeStudentHtml", "clean_html", "clean_markdown"]
 
 # MathJax commands that make links, attach classes/styles/ids or load code.
-_MATH_COMMANDS = re.compile(r"\\(?=(?:href|url|class|cssId|style|unicode|require|html\w*|data|bbox)(?![A-Za-z]))")
+_MATH_COMMANDS = re.compile(r"\\(?=(?:href|url|class|cssId|style|unicode|require|html\w*|data|bbox|mmlToken)(?![A-Za-z]))")
 # Formatting a written answer may use; no script, style, svg, math, form, iframe, details.
 TEXT_TAGS = frozenset("""p br hr div span strong b em i u s del ins mark sub sup small code pre kbd samp
     blockquote q cite ul ol li dl dt dd h1 h2 h3 h4 h5 h6 table thead tbody tfoot tr th td caption a img""".split())

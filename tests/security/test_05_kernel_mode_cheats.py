@@ -32,6 +32,12 @@ CHEATS = {
     "run_test_patched": "import autograder.autotest as t\nt.run_test = lambda spec: None",
 }
 
+# student code that displays live HTML: formgrader would render it as it is
+HTML_OUTPUT = ("from IPython.display import HTML, Javascript, SVG, display\n"
+               "display(HTML('<b>粗体</b><img src=x onerror=\"window.__pwned=1\">'))\n"
+               "display(Javascript('window.__pwned=1'))\n"
+               "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"window.__pwned=1\"/>'))")
+
 
 def _cheater(course, code: str) -> dict:
     nb = kit.fill(kit.release_notebook(course, ASSIGNMENT), kit.key_answers(ASSIGNMENT, wrong=True))
@@ -52,6 +58,7 @@ def kernel_graded(released_course, tmp_path_factory):
                kit.fill(kit.release_notebook(course, ASSIGNMENT), kit.key_answers(ASSIGNMENT, wrong=True)))
     for name, code in CHEATS.items():
         kit.submit(course, name, ASSIGNMENT, _cheater(course, code))
+    kit.submit(course, "html_output", ASSIGNMENT, _cheater(course, HTML_OUTPUT))
     nbgrader(course, "autograde", ASSIGNMENT, env={"AUTOGRADER_EXECUTE": "1"})
     return course, kit.scores(free, "honest", ASSIGNMENT)
 
@@ -78,3 +85,16 @@ def test_honest_student_scores_as_kernel_free(kernel_graded):
     course, free = kernel_graded
     assert kit.scores(course, "honest", ASSIGNMENT) == free
     assert sum(score or 0 for score, _, _ in free.values()) > 0
+
+
+def test_html_the_kernel_displays_is_sanitised(kernel_graded):
+    import json
+
+    course, _ = kernel_graded
+    nb = json.loads((course / "autograded" / "html_output" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text("utf-8"))
+    outputs = nb["cells"][1]["outputs"]
+    assert outputs, "the student's cell ran and displayed something"
+    data = json.dumps([o.get("data", {}) for o in outputs], ensure_ascii=False)
+    assert "<b>粗体</b>" in data  # harmless formatting survives
+    for bad in ("onerror", "application/javascript", "image/svg+xml", "onload"):
+        assert bad not in data, bad
