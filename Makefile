@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader shells out to `alembic`: the venv's scripts must be on PATH
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test install browser hub-deps build check-generated bench clean
+.PHONY: demo test install class-env browser hub-deps build check-generated bench clean
 
 demo: $(STAMP)
 	$(BIN)/python -m autograder demo --students 40 --out demo-output
@@ -22,6 +22,23 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,postgres]'
 	@touch $(STAMP)
+
+# The environment students' kernels run in (JupyterHub, a shared server):
+# NON-editable, from a wheel, so nothing in it leads back to this checkout's
+# exercises/ (bank, keys, rubrics).  `make install` (.venv, editable) is for
+# the instructor and developers only; keep this checkout chmod 700, and so put
+# CLASS_ENV outside it (students must be able to read the environment).
+CLASS_ENV ?= /opt/kefu-class
+class-env:
+	@test -x $(CLASS_ENV)/bin/python || $(PYTHON) -m venv $(CLASS_ENV)
+	@set -e; wheels=$$(mktemp -d); rm -rf build; \
+	  $(CLASS_ENV)/bin/python -m pip install --quiet --disable-pip-version-check "setuptools>=68" "wheel>=0.41"; \
+	  $(CLASS_ENV)/bin/python -m pip wheel --quiet --no-deps --no-build-isolation -w "$$wheels" .; \
+	  rm -rf build; \
+	  $(CLASS_ENV)/bin/python -m pip install --quiet --disable-pip-version-check "$$wheels"/*.whl; \
+	  $(CLASS_ENV)/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$$wheels"/*.whl; \
+	  rm -rf "$$wheels"
+	@echo "students' environment ready: $(CLASS_ENV) (non-editable; point the class's kernels at $(CLASS_ENV)/bin/python)"
 
 # Debian's Chromium for the real-browser test (Playwright drives it; no browser download).
 browser:

@@ -21,6 +21,12 @@ stderr scores 0; a number as the cell's result scores that number; anything
 else scores full marks.  ``outputs_for`` and ``run_test`` follow that rule:
 full marks print a message, partial credit prints it and returns the points,
 zero writes it to stderr.  No traceback, hence no test code, ever shows.
+
+In a kernel the student's code can silence stderr or ``print``, or replace
+these functions, so what ``run_test`` prints is a courtesy, not a verdict:
+the course config runs ``RescoreKitQuestions`` right after ``Execute``, which
+replaces every bank test cell's outputs with ``grade_question``'s outcome
+computed outside the kernel from the notebook's cells.
 """
 from __future__ import annotations
 

@@ -16,6 +16,9 @@ from .scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, POLICIES
 __all__ = ["Question", "Chapter", "load_bank", "find_bank", "DEFAULT_BANK", "TYPES", "KEYPOINTS_PER_SEED",
            "SPEAKERS"]
 
+# Relative to the current directory (the project root), or given with --bank:
+# never found from the package's own location, so a kernel that imports the
+# installed package has no way to the bank through it.
 DEFAULT_BANK = Path("exercises") / "bank"
 TYPES = {"single": "s", "multiple": "m", "rewrite": "r", "short": "a"}
 TYPE_ORDER = ("single", "multiple", "rewrite", "short")
@@ -273,6 +276,10 @@ def _display(path: Path) -> str:
 
 def find_bank(directory: str | Path | None = None) -> Path:
     path = Path(directory) if directory else DEFAULT_BANK
+    package = Path(__file__).resolve().parent
+    if path.resolve() == package or package in path.resolve().parents:
+        raise SchemaError(f"{path}: a question bank must not live inside the installed package {package} "
+                          f"(students' kernels import it); keep it in the course folder")
     if not path.is_dir():
         hint = "" if directory else " (run from the project root, or pass --bank DIR)"
         raise SchemaError(f"{path}: no question bank here{hint}")

@@ -42,7 +42,8 @@ Item statistics leave out chapters not submitted and files that could not be
 read at all (all answers unreadable): they measure nothing about the
 question.  Text students wrote (names, rewrite answers) is neutralised before
 it reaches a cell: anything a spreadsheet would run as a formula (starting
-with ``= + - @``, a tab or a line break) gets a leading apostrophe.
+with ``= + - @``, a tab or a line break, also behind leading blanks or
+invisible characters, or in full-width form) gets a leading apostrophe.
 """
 from __future__ import annotations
 
@@ -582,9 +583,28 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _formula_like(text: str) -> bool:
+    """Would some spreadsheet (Excel, WPS, LibreOffice) read ``text`` as a formula?
+
+    Besides the ASCII starts, a formula may hide behind leading blanks (space,
+    NBSP, the ideographic space), invisible characters (ZWSP, BOM, other
+    format characters) or a full-width/small form (``＝`` ``﹦`` ``＋`` ``－``
+    ``＠``), which some spreadsheets fold to ASCII.
+    """
+    import unicodedata
+
+    for ch in text:
+        if ch in _FORMULA_START:
+            return True
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue  # skipped: a formula may follow
+        return unicodedata.normalize("NFKC", ch).startswith(_FORMULA_START)
+    return False
+
+
 def neutralise(value: object) -> object:
     """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers pass."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return value
 

@@ -158,7 +158,7 @@ class Grader:
         from nbgrader.preprocessors import ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput
 
         from .preprocessors import (CheckMetadata, DropEmptyMetadata, KernelFreeGrade, RecordGrades,
-                                    RecordLatePenalties, RestoreCells, RestoreKernelspec)
+                                    RecordLatePenalties, RestoreCells, RestoreKernelspec, SanitizeStudentHtml)
 
         self.course_dir = Path(course_dir).resolve()
         if not self.course_dir.is_dir():
@@ -177,7 +177,8 @@ class Grader:
                                            RestoreKernelspec, RestoreCells, CheckMetadata)]
         self.sanitize[4].add_missing_cells = True  # deleted test cells come back (and score 0 if unanswered)
         self.autograde = [make(c) for c in (KernelFreeGrade, IgnorePattern, ClearMetadataPreprocessor,
-                                            LimitOutput, RecordGrades, RecordLatePenalties, CheckMetadata)]
+                                            LimitOutput, RecordGrades, RecordLatePenalties, CheckMetadata,
+                                            SanitizeStudentHtml)]  # always, whatever the course config says
         self.permissions = 0o444
         self.timings: dict[str, float] = {}
 

@@ -30,6 +30,12 @@ c.ClearMarkScheme.enforce_metadata = False
 # scored by the bank's rules; no student code runs.  Set AUTOGRADER_EXECUTE=1
 # to grade with nbgrader's stock kernel execution instead (same scores on
 # honest submissions; needed only for code questions you add yourself).
+# Kernel mode runs the students' code with YOUR rights (it can read and write
+# your files and the gradebook): use it only inside a sandbox.  Even there,
+# questions from the bank are re-scored from the notebook file, outside the
+# kernel (RescoreKitQuestions), so student code cannot change their scores.
+# SanitizeStudentHtml comes last in both modes: formgrader and feedback render
+# what students wrote, and it must not reach the page as live HTML.
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
@@ -40,17 +46,19 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 if os.environ.get("AUTOGRADER_EXECUTE") != "1":
-    c.Autograde.autograde_preprocessors = [
-        "autograder.preprocessors.KernelFreeGrade",
-        "nbgrader.preprocessors.IgnorePattern",
-        "nbconvert.preprocessors.ClearMetadataPreprocessor",
-        "nbgrader.preprocessors.LimitOutput",
-        "nbgrader.preprocessors.SaveAutoGrades",
-        "nbgrader.preprocessors.AssignLatePenalties",
-        "nbgrader.preprocessors.CheckCellMetadata",
-    ]
+    _grade = ["autograder.preprocessors.KernelFreeGrade"]
 else:
+    _grade = ["nbgrader.preprocessors.Execute", "autograder.preprocessors.RescoreKitQuestions"]
     c.ExecutePreprocessor.timeout = 30
+c.Autograde.autograde_preprocessors = _grade + [
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.preprocessors.SanitizeStudentHtml",
+]
 
 # Feedback never shows test code or rubrics.  Whether it shows each question's
 # key and explanation is up to you (off by default).
@@ -60,6 +68,7 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearMarkScheme",
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "autograder.preprocessors.SanitizeStudentHtml",  # after GetGrades: comments too
 ]
 c.FeedbackAnswers.show_key = False
 

@@ -6,7 +6,9 @@ from .kernelfreegrade import KernelFreeGrade
 from .recordgrades import RecordGrades
 from .recordlatepenalties import RecordLatePenalties
 from .restorecells import RestoreCells
+from .rescorekitquestions import RescoreKitQuestions
 from .restorekernelspec import RestoreKernelspec
+from .sanitizestudenthtml import SanitizeStudentHtml
 
 __all__ = ["KernelFreeGrade", "CheckMetadata", "FeedbackAnswers", "DropEmptyMetadata", "RestoreCells", "RecordGrades",
-           "RecordLatePenalties", "RestoreKernelspec"]
+           "RecordLatePenalties", "RestoreKernelspec", "RescoreKitQuestions", "SanitizeStudentHtml"]

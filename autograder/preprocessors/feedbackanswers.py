@@ -8,6 +8,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool
 
 from ..autotest import spec_from_source
+from .sanitizestudenthtml import SanitizeStudentHtml
 
 __all__ = ["FeedbackAnswers"]
 
@@ -18,12 +19,21 @@ class FeedbackAnswers(NbGraderPreprocessor):
     Error tracebacks of test cells are cut to one line (a traceback quotes the
     surrounding test code, and so the key).  With ``show_key`` the key (or the
     model answer) and the explanation are added below each question's result.
+    Student content is sanitised here too (``SanitizeStudentHtml``), so
+    feedback is safe even with a course config that does not list the
+    sanitiser (it should still run last, after ``GetGrades``, for comments).
     """
 
     show_key = Bool(
         False,
         help="Show each autograded question's correct answer and explanation in the feedback.",
     ).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
+        nb, resources = super().preprocess(nb, resources)
+        sanitizer = SanitizeStudentHtml(config=self.config)
+        sanitizer.log = self.log
+        return sanitizer.preprocess(nb, resources)
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
         if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
