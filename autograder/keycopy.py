@@ -58,7 +58,8 @@ def source_solutions(path: Path, delimiters: Delimiters) -> dict[str, str]:
     out = {}
     for cell in nb.get("cells", []):
         src, gid = _source(cell), _grade_id(cell)
-        if gid and cell.get("cell_type") == "code" and any(delimiters.line_is_delimiter(ln) for ln in src.splitlines()):
+        solution = bool(((cell.get("metadata") or {}).get("nbgrader") or {}).get("solution"))
+        if gid and solution and cell.get("cell_type") == "code" and any(delimiters.line_is_delimiter(ln) for ln in src.splitlines()):
             out[gid] = delimiters.strip(src)
     return out
 
