@@ -221,11 +221,11 @@ _ALLOWED_NOISE = re.compile(r"[\s,.;:|/()\[\]{}<>\"'·•和与及或、，。�
 _PREFIX = re.compile(r"^(答案|答|选项|选择|选|我选|应选|正确答案)(是|为)?[:：]?")
 
 
-_INVISIBLE = frozenset(("Cf", "Mn", "Co"))
+_INVISIBLE = frozenset(("Cf", "Mn", "Co", "Cs"))  # Cs: lone surrogates ("\udb40" typed as an escape)
 
 
 def visible(text: str) -> str:
-    """``text`` (NFKC) without format, combining-mark and private-use characters.
+    """``text`` (NFKC) without format, combining-mark, private-use and lone surrogate characters.
 
     Zero-width spaces, joiners, bidi marks, variation selectors and tag
     characters cannot be seen, so they must not change how an answer reads:
