@@ -231,7 +231,10 @@ def visible(text: str) -> str:
     characters cannot be seen, so they must not change how an answer reads:
     ``"C\u200b"`` is ``C``.  The rule engine's normaliser drops the same.
     """
-    text = unicodedata.normalize("NFKC", text)
+    return _drop_invisible(unicodedata.normalize("NFKC", text))
+
+
+def _drop_invisible(text: str) -> str:
     if text.isascii():
         return text
     return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
@@ -276,7 +279,7 @@ def parse_text(value: object) -> tuple[str | None, str | None]:
     if value is None:
         return None, "还没有作答。"
     if isinstance(value, str):
-        return visible(value), None
+        return _drop_invisible(value), None  # the text as typed otherwise (the engine normalises it)
     return None, "改写题的答案要写成一句话放在引号里，例如 第13题 = \"您好，……\"。"
 
 
