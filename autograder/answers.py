@@ -20,7 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Read", "Choice", "read_assignment", "find_answer", "parse_choice", "parse_text"]
+__all__ = ["Read", "Choice", "AnswerCell", "answer_cells", "read_assignment", "find_answer", "parse_choice",
+           "parse_text", "visible"]
 
 _CN_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 _QUOTE_CHARS = "\"'“”‘’「」『』"
@@ -49,28 +50,11 @@ class Choice:
         return "".join(sorted(self.letters))
 
 
-def _same_name(a: str, b: str) -> bool:
-    # Python NFKC-normalises identifiers: 第１题 is 第1题.
-    return unicodedata.normalize("NFKC", a) == unicodedata.normalize("NFKC", b)
-
-
 def _literal(node: ast.AST) -> tuple[bool, object]:
     try:
         return True, ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False, None
-
-
-def _assigned_values(tree: ast.Module, var: str) -> list[ast.AST]:
-    values: list[ast.AST] = []
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Assign):
-            if any(isinstance(t, ast.Name) and _same_name(t.id, var) for t in stmt.targets):
-                values.append(stmt.value)
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            if isinstance(stmt.target, ast.Name) and _same_name(stmt.target.id, var):
-                values.append(stmt.value)
-    return values
 
 
 def _parse(source: str) -> ast.Module | None:
@@ -81,8 +65,10 @@ def _parse(source: str) -> ast.Module | None:
 
 
 def _line_pattern(var: str) -> re.Pattern:
+    # Linear: one greedy run to the end of the line, trailing blanks stripped in
+    # Python (a lazy group before ``[ \t]*$`` is quadratic on a run of blanks).
     name = re.escape(unicodedata.normalize("NFKC", var))
-    return re.compile(rf"^[ \t]*{name}[ \t]*[=＝](?!=)[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+    return re.compile(rf"^[ \t]*{name}[ \t]*[=＝](?!=)[ \t]*(.*)$", re.MULTILINE)
 
 
 def _strip_quotes(rhs: str) -> str | None:
@@ -99,35 +85,98 @@ _CODE_MESSAGE = ("{var} 要直接写在引号里，例如 {var} = \"B\"；"
                  "不要写成变量、函数调用或运算（评分时不会运行代码）。")
 
 
-def read_assignment(source: str, var: str) -> Read:
+class AnswerCell:
+    """One code cell's source, parsed at most once however many questions look into it."""
+
+    __slots__ = ("source", "_normalised", "_assigned")
+
+    def __init__(self, source: object):
+        if not isinstance(source, str):
+            source = "".join(source) if isinstance(source, list) else str(source)
+        self.source = source
+        self._normalised: str | None = None
+        self._assigned: list | None = None  # [raw, quote-fixed]: {name: (ok, value)} or None (no parse)
+
+    @property
+    def normalised(self) -> str:
+        if self._normalised is None:
+            self._normalised = unicodedata.normalize("NFKC", self.source)
+        return self._normalised
+
+    def assigned(self, fixed_quotes: bool) -> dict | None:
+        """Top-level assignments: NFKC name -> (literal?, value) of the last one; None if it does not parse."""
+        if self._assigned is None:
+            self._assigned = [_UNSET, _UNSET]
+        i = int(fixed_quotes)
+        if self._assigned[i] is _UNSET:
+            text = self.source.translate(_CN_QUOTES) if fixed_quotes else self.source
+            if fixed_quotes and text == self.source:
+                self._assigned[1] = self.assigned(False)
+            else:
+                tree = _parse(text)
+                self._assigned[i] = None if tree is None else _assignments(tree)
+        return self._assigned[i]
+
+
+_UNSET = object()
+
+
+def _assignments(tree: ast.Module) -> dict:
+    last: dict[str, ast.AST] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            for t in stmt.targets:
+                if isinstance(t, ast.Name):
+                    last[unicodedata.normalize("NFKC", t.id)] = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+            last[unicodedata.normalize("NFKC", stmt.target.id)] = stmt.value
+    out = {}
+    for name, node in last.items():  # the tree itself is not kept, nor values that cannot be answers
+        ok, value = _literal(node)
+        out[name] = (ok, value if not ok or _answer_shaped(value) else _NotAnswer(type(value).__name__))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _NotAnswer:
+    type_name: str
+
+
+def answer_cells(sources) -> list[AnswerCell]:
+    """The code cells of one submission, for :func:`find_answer` (each parsed once, when first needed)."""
+    return [s if isinstance(s, AnswerCell) else AnswerCell(s) for s in sources]
+
+
+def read_assignment(source: str | AnswerCell, var: str) -> Read:
     """The last top-level assignment to ``var`` in ``source``."""
-    if not isinstance(source, str):
-        source = "".join(source) if isinstance(source, list) else str(source)
+    cell = source if isinstance(source, AnswerCell) else AnswerCell(source)
+    source = cell.source
     if len(source) > _MAX_SOURCE:
         return Read(var in source, error=f"{var} 所在的单元格内容太长（超过 {_MAX_SOURCE} 个字符），无法读取答案。")
+    name = unicodedata.normalize("NFKC", var)
+    if name not in cell.normalised:
+        return Read(False)  # Python identifiers are NFKC-normalised: the cell cannot assign it
 
-    for text in (source, source.translate(_CN_QUOTES)):
-        tree = _parse(text)
-        if tree is None:
+    for fixed in (False, True):
+        assigned = cell.assigned(fixed)
+        if assigned is None:
             continue
-        values = _assigned_values(tree, var)
-        if not values:
-            if text is source:
+        if name not in assigned:
+            if not fixed:
                 continue  # maybe only the fixed-quote version assigns it
             return Read(False)
-        ok, value = _literal(values[-1])
+        ok, value = assigned[name]
         if not ok:
             return Read(True, error=_CODE_MESSAGE.format(var=var))
-        if not _answer_shaped(value):
-            return Read(True, error=f"{var} 的答案要写成引号里的文字，例如 {var} = \"B\"，现在是 {type(value).__name__}。")
+        if isinstance(value, _NotAnswer):
+            return Read(True, error=f"{var} 的答案要写成引号里的文字，例如 {var} = \"B\"，现在是 {value.type_name}。")
         return Read(True, value)
 
     # The cell does not parse even with ASCII quotes: read the assignment line.
-    normalised = unicodedata.normalize("NFKC", source)
-    lines = _line_pattern(var).findall(normalised)
+    lines = _line_pattern(var).findall(cell.normalised)
     if not lines:
         return Read(False)
-    rhs = lines[-1]
+    rhs = lines[-1].rstrip(" \t")
     ok, value = _literal_from_text(rhs.translate(_CN_QUOTES))
     if ok and _answer_shaped(value):
         return Read(True, value)
@@ -159,7 +208,7 @@ def find_answer(sources: list[str], var: str) -> Read:
     cannot be read hides earlier answers (the student's latest intent).
     """
     for source in reversed(sources):
-        read = read_assignment(source, var)
+        read = read_assignment(source, var)  # strings or AnswerCell (see answer_cells)
         if read.found:
             return read
     return Read(False, error=f"找不到 {var} 的答案：作答单元格可能被删除了，请保留 {var} = \"…\" 这一行。")
@@ -172,10 +221,29 @@ _ALLOWED_NOISE = re.compile(r"[\s,.;:|/()\[\]{}<>\"'·•和与及或、，。�
 _PREFIX = re.compile(r"^(答案|答|选项|选择|选|我选|应选|正确答案)(是|为)?[:：]?")
 
 
+_INVISIBLE = frozenset(("Cf", "Mn", "Co", "Cs"))  # Cs: lone surrogates ("\udb40" typed as an escape)
+
+
+def visible(text: str) -> str:
+    """``text`` (NFKC) without format, combining-mark, private-use and lone surrogate characters.
+
+    Zero-width spaces, joiners, bidi marks, variation selectors and tag
+    characters cannot be seen, so they must not change how an answer reads:
+    ``"C\u200b"`` is ``C``.  The rule engine's normaliser drops the same.
+    """
+    return _drop_invisible(unicodedata.normalize("NFKC", text))
+
+
+def _drop_invisible(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
+
+
 def _fold_choice_text(value: object) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         value = ",".join(str(v) for v in value)
-    text = unicodedata.normalize("NFKC", str(value)).upper()
+    text = visible(str(value)).upper()
     return _PREFIX.sub("", text.strip())
 
 
@@ -211,7 +279,7 @@ def parse_text(value: object) -> tuple[str | None, str | None]:
     if value is None:
         return None, "还没有作答。"
     if isinstance(value, str):
-        return value, None
+        return _drop_invisible(value), None  # the text as typed otherwise (the engine normalises it)
     return None, "改写题的答案要写成一句话放在引号里，例如 第13题 = \"您好，……\"。"
 
 

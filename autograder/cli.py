@@ -160,13 +160,30 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
     from .grading import GradebookError, grade_course
+    from .terminal import printable
 
     try:
         report = grade_course(args.course, args.assignments or None, progress=not args.quiet)
     except (FileNotFoundError, GradebookError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 2
-    print(report.summary())
+    print(printable(report.summary()))
+    return 1 if report.errors else 0
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    _ensure_venv_on_path()
+    _skip_slow_optional_imports()
+    from .collect import collect
+    from .terminal import printable
+
+    try:
+        report = collect(args.course, args.assignment, update=args.update, before_duedate=args.before_duedate,
+                         student=args.student)
+    except FileNotFoundError as exc:
+        print(f"error: {printable(exc)}", file=sys.stderr)
+        return 2
+    print(printable(report.summary()))
     return 1 if report.errors else 0
 
 
@@ -190,13 +207,14 @@ def _cmd_roster(args: argparse.Namespace) -> int:
     _skip_slow_optional_imports()
     from .grading import GradebookError
     from .roster import RosterError, import_roster
+    from .terminal import printable
 
     try:
         report = import_roster(args.file, args.course, dry_run=args.dry_run)
     except (RosterError, FileNotFoundError, GradebookError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 2
-    print(report.summary())
+    print(printable(report.summary()))
     return 0
 
 
@@ -206,13 +224,14 @@ def _cmd_release_feedback(args: argparse.Namespace) -> int:
     from nbgrader.exchange import ExchangeError
 
     from .releasefeedback import release_feedback
+    from .terminal import printable
 
     try:
         report = release_feedback(args.course, args.assignment, args.student)
     except (ExchangeError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 2
-    print(report.summary())
+    print(printable(report.summary()))
     return 0
 
 
@@ -299,6 +318,15 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignments to grade (default: all released)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_cmd_grade)
+
+    co = sub.add_parser("collect", help="nbgrader collect from the exchange without following symlinks")
+    co.add_argument("--course", required=True, metavar="DIR", help="nbgrader course directory")
+    co.add_argument("assignment", metavar="ASSIGNMENT", help="assignment to collect")
+    co.add_argument("--update", action="store_true", help="replace collected submissions with newer ones")
+    co.add_argument("--before-duedate", action="store_true",
+                    help="the last submission before the due date (else the last one)")
+    co.add_argument("--student", default=None, metavar="ID", help="collect only this student")
+    co.set_defaults(func=_cmd_collect)
 
     e = sub.add_parser("export", help="scores.csv, scores.xlsx (item analysis, rewrite rules) and charts from the gradebook")
     e.add_argument("--course", required=True, metavar="DIR", help="nbgrader course directory")

@@ -149,6 +149,7 @@ class ScoreTable:
     students: list[StudentRow]
     has_class: bool = False
     has_penalty: bool = False
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (printable id, why): unsafe or not on the roster
 
     @property
     def questions(self) -> list[Question]:
@@ -324,6 +325,8 @@ def read_scores(course_dir: str | Path) -> ScoreTable:
         with gb:
             chapters = _chapters(gb, course_dir)
             students = [(s.id, join_name(s.last_name, s.first_name)) for s in gb.students]
+            left_out = _left_out(gb, [sid for sid, _ in students])
+            students = [s for s in students if s[0] not in left_out]
             classes = student_classes(gb)
             grades, comments, notebooks, submitted = _gradebook_rows(gb)
 
@@ -383,7 +386,21 @@ def read_scores(course_dir: str | Path) -> ScoreTable:
             has_penalty |= res.penalty > 0
         totals = [r.total for r in results.values() if r.total is not None]
         rows.append(StudentRow(sid, name, classes.get(sid, ""), results, _round(sum(totals)) if totals else None))
-    return ScoreTable(coursedir.course_id, chapters, rows, has_class=bool(classes), has_penalty=has_penalty)
+    return ScoreTable(coursedir.course_id, chapters, rows, has_class=bool(classes), has_penalty=has_penalty,
+                      left_out=sorted(left_out.values()))
+
+
+def _left_out(gb, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Students never exported: an unsafe id, or not on the roster when there is one (see studentids)."""
+    from .studentids import id_problem, roster_ids, shown
+
+    roster = roster_ids(gb)
+    out = {}
+    for sid in ids:
+        why = id_problem(sid) or (None if roster is None or sid in roster else "不在名单中")
+        if why:
+            out[sid] = (shown(sid), why)
+    return out
 
 
 # --------------------------------------------------------------------------- answers from autograded notebooks
@@ -503,7 +520,10 @@ class ExportResult:
         for name, path in self.files.items():
             lines.append(f"  {name}: {path}")
         lines += [f"  warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+        lines += [f"  未导出 left out: {sid}（{why}）" for sid, why in self.table.left_out]
+        from .terminal import printable
+
+        return printable("\n".join(lines))
 
 
 def _rule_labels() -> dict[str, str]:

@@ -32,8 +32,12 @@ Rules
 Bad rows are reported with their line number (the line of the CSV file, the
 row of the sheet) and skipped: empty 学号, a duplicate 学号 (the first row
 wins), a 学号 that would break paths (``/ \\ : * ? " < > |``, a leading dot,
-control characters, longer than 128 characters) or that Excel has turned
-into scientific notation (``2.02401E+11``).  Nothing already in the
+control characters, longer than 128 characters), that Excel has turned into
+scientific notation (``2.02401E+11``), or that nbgrader's exchange and
+formgrader cannot carry safely (anything but letters, digits, Chinese
+characters and ``_ . @ -``: no ``+``, spaces or HTML; see
+:mod:`autograder.studentids`).  Importing a roster makes it the list of
+students the grader and export accept.  Nothing already in the
 gradebook is lost: existing students keep their grades and any field the file
 leaves empty; students not in the file stay.  Re-importing the same file
 changes nothing (idempotent).
@@ -121,7 +125,9 @@ class ImportReport:
         if self.kept:
             lines.append(f"  成绩库里另有 {len(self.kept)} 名学生不在名单中，已保留（未删除）："
                          f"{', '.join(self.kept[:20])}{' …' if len(self.kept) > 20 else ''}")
-        return "\n".join(lines)
+        from .terminal import printable
+
+        return printable("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- names
@@ -187,7 +193,9 @@ def validate_id(raw: str) -> tuple[str, str | None]:
         return sid, f"学号太长（超过 {MAX_ID} 个字符）"
     if _SCIENTIFIC.match(sid):
         return sid, "学号被 Excel 变成了科学计数法，位数已丢失：请把学号列设为“文本”格式后重新保存"
-    return sid, None
+    from .studentids import id_problem
+
+    return sid, id_problem(sid)  # the one rule the grader, collect and export apply too
 
 
 def _clean_name(value: object) -> str:
@@ -201,7 +209,7 @@ def _clean_name(value: object) -> str:
 
 def _norm_header(h: object) -> str:
     text = unicodedata.normalize("NFKC", clean_text(h)).lower()
-    text = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", text)  # 学号（必填） / 姓名(name)
+    text = re.sub(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】", "", text)  # 学号（必填） / 姓名(name); linear
     return re.sub(r"[\s*:]", "", text)
 
 
@@ -410,6 +418,10 @@ def import_rows(roster: Roster | Iterable[Mapping[str, object]], course_dir: str
                     new_classes[e.id] = e.klass
             if new_classes and not dry_run:
                 _set_classes(gb, new_classes)
+            if not dry_run:
+                from .studentids import mark_listed
+
+                mark_listed(gb, [e.id for e in roster.entries])
                 gb.db.commit()
             listed = {e.id for e in roster.entries}
             report.kept = sorted(existing - listed)

@@ -74,7 +74,7 @@ def make_roster(n: int, seed: int = 2026, odd_ids: bool = True) -> list[SimStude
     for i in range(n):
         sid = f"2024{i + 1:03d}"
         if odd_ids and n >= 10 and i == n - 1:
-            sid = f"2024 {i + 1:03d}"  # a space in the id (hand-typed roster)
+            sid = f"2024-{i + 1:03d}"  # a hyphen in the id (hand-typed roster)
         if odd_ids and n >= 10 and i == n - 2:
             sid = "李雷"  # a Chinese id
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))

@@ -164,3 +164,33 @@ def test_property_no_text_crashes_the_reader(text):
     source = f"第1题 = {text!r}"
     assert read_assignment(source, "第1题").value == text
     read_assignment(text, "第1题")  # arbitrary source text: never raises
+
+
+# ---------------------------------------------------------------- parsed once, invisible characters
+
+
+def test_answer_cells_are_parsed_once_for_any_number_of_questions(monkeypatch):
+    from autograder import answers
+
+    cells = answers.answer_cells([f'第{i}题 = "A"\n# 第1题 第2题 第3题' for i in range(1, 4)] + ["x = 1"] * 50)
+    calls = []
+    real = answers._parse
+    monkeypatch.setattr(answers, "_parse", lambda text: calls.append(text) or real(text))
+    for _ in range(3):
+        for i in range(1, 4):
+            assert find_answer(cells, f"第{i}题").value == "A"
+    assert len(calls) == 3  # the cells that mention a question, once each; "x = 1" never
+
+
+def test_unparsable_line_reader_keeps_its_behaviour():
+    assert read_assignment('第1题 = "C   \nprint(', "第1题").value == "C"
+    assert read_assignment('第1题 = “C”  \t\n(', "第1题").value == "C"
+    assert read_assignment('第1题   =   \n(', "第1题").error
+
+
+def test_invisible_characters_are_dropped_from_answers():
+    from autograder.answers import visible
+
+    assert visible("C\u200b\u200e\ufe0f\U000e0020\ue000") == "C"
+    assert parse_choice("\u202eC", "single", "ABCD").letters == {"C"}
+    assert parse_text("您好\u200b，请问") == ("您好，请问", None)

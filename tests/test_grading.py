@@ -130,16 +130,15 @@ def _class_with_bad_inputs(course):
     extra["cells"].insert(3, {"cell_type": "code", "execution_count": 3, "id": "x1", "metadata": {},
                               "outputs": [], "source": "草稿 = 1 + 1\nprint(草稿)"})
     situations["extra_cells"] = extra
-    huge = copy.deepcopy(good)
-    for c in huge["cells"]:
-        if c["cell_type"] == "code":
-            c["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "好" * 3_000_000}]
+    huge = copy.deepcopy(good)  # 9 MB of output: under the size limit (SubmissionLimits.max_notebook_bytes)
+    next(c for c in huge["cells"] if c["cell_type"] == "code")["outputs"] = [
+        {"output_type": "stream", "name": "stdout", "text": "好" * 3_000_000}]
     situations["enormous_output"] = huge
     situations["missing_notebook"] = None
     situations["answer_as_code"] = fill(copy.deepcopy(release), dict(right, **{first.var: '"A" + "B"'}))
-    situations["answer in full-width and Chinese quotes"] = fill(
+    situations["answer_in_full-width_and_Chinese_quotes"] = fill(
         copy.deepcopy(release), dict(right, **{first.var: "“" + chr(ord(first.key[0]) + 0xFEE0) + "”"}))
-    students = {"ok 1": good, "王小明": good, **situations}
+    students = {"ok_1": good, "王小明": good, **situations}
     for student, nb in students.items():
         submit(course, student, CH1, nb)
     return students
@@ -160,7 +159,7 @@ def test_one_bad_submission_never_stops_the_class(bad_class):
     course, students, report = bad_class
     assert {r.student for r in report.results} == set(students)
     full = sum(q.points for q in _questions() if q.type != "short")
-    assert sum(_auto(course, "ok 1").get(q.grade_cell) or 0 for q in _questions()) == full
+    assert sum(_auto(course, "ok_1").get(q.grade_cell) or 0 for q in _questions()) == full
     assert sum(_auto(course, "王小明").get(q.grade_cell) or 0 for q in _questions()) == full
 
 
@@ -180,7 +179,7 @@ def _issues(report, student):
     ("enormous_output", "full", None),
     ("missing_notebook", 0, "没有提交 ch1_telephone.ipynb"),
     ("answer_as_code", 0, "要直接写在引号里"),
-    ("answer in full-width and Chinese quotes", "full", None),
+    ("answer_in_full-width_and_Chinese_quotes", "full", None),
 ])
 def test_each_bad_input_gets_the_right_score_and_a_clear_message(bad_class, student, first_points, message):
     course, _, report = bad_class
@@ -210,7 +209,7 @@ def test_whole_file_problems_zero_every_question_and_leave_a_comment(bad_class):
 
 def test_autograded_files_are_where_nbgrader_puts_them(bad_class):
     course, _, _ = bad_class
-    for student in ("ok 1", "王小明", "enormous_output"):
+    for student in ("ok_1", "王小明", "enormous_output"):
         base = course / "autograded" / student / CH1
         assert (base / f"{CH1}.ipynb").exists() and (base / "timestamp.txt").exists()
     nb = json.loads((course / "autograded" / "enormous_output" / CH1 / f"{CH1}.ipynb").read_text(encoding="utf-8"))

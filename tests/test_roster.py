@@ -154,7 +154,9 @@ def test_name_split_is_lossless():
 
 
 @pytest.mark.parametrize("raw, ok", [
-    ("2024001", True), ("李雷", True), ("2024 040", True), ("２０２４００１", True),
+    ("2024001", True), ("李雷", True), ("2024-040", True), ("zhang.san@school", True), ("２０２４００１", True),
+    ("2024 040", False), ("a+b", False), ("<img src=x onerror=alert(1)>", False), ("-x", False),
+    ("a\x1b[2Jb", False), ("a&amp;b", False),
     ("", False), ("a/b", False), ("a\\b", False), (".x", False), ("..", False), ("a:b", False),
     ("a*b", False), ("a?b", False), ('a"b', False), ("a<b", False), ("a>b", False), ("a|b", False),
     ("a\x00b", False), ("a\u200bb", False), ("2.02401E+11", False), ("x" * 129, False),

@@ -7,6 +7,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from ..answers import answer_cells
 from ..autotest import grade_question, outputs_for, spec_from_source
 
 __all__ = ["KernelFreeGrade"]
@@ -18,8 +19,11 @@ class KernelFreeGrade(NbGraderPreprocessor):
     For every test cell generated from the bank (a hidden ``run_test({...})``
     call), the answer is read from the source text of the code cells above it
     (``ast``, literals only) and scored by the same function the kernel would
-    call, so ``SaveAutoGrades`` records the same score.  No cell is executed.
-    The outcomes are left in ``resources["autograder"]["outcomes"]``.
+    call, so ``SaveAutoGrades`` records the same score.  No cell is executed;
+    each cell is parsed at most once per notebook, whatever the number of
+    questions.  The outcomes are left in ``resources["autograder"]["outcomes"]``;
+    a ``Deadline`` in ``resources["autograder"]["deadline"]`` is checked
+    before each question.
     """
 
     unknown_test_message = Unicode(
@@ -31,11 +35,14 @@ class KernelFreeGrade(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         code = [cell for cell in nb.cells if cell.cell_type == "code"]
-        sources = [cell.source for cell in code]
+        sources = answer_cells(cell.source for cell in code)
+        deadline = (resources.get("autograder") or {}).get("deadline")
         outcomes = []
         for i, cell in enumerate(code):
             if not utils.is_grade(cell) or utils.is_solution(cell):
                 continue
+            if deadline is not None:
+                deadline.check()
             spec = spec_from_source(cell.source)
             if spec is None:
                 cell.outputs = [from_dict({"output_type": "stream", "name": "stderr",
