@@ -25,7 +25,7 @@ def test_every_problem_is_reported_together(tmp_path):
     with pytest.raises(HubError) as err:
         plan_accounts(_roster(tmp_path, text), "s")
     msg = str(err.value)
-    assert "'+'" in msg and "B+01" in msg
+    assert "第2行" in msg and "B+01" in msg and "+" in msg.split("B+01", 1)[1]
     assert "differ only in case" in msg
     assert "重复" in msg  # the exact duplicate, from the roster reader
     assert "nothing was created" in msg
