@@ -96,18 +96,14 @@ def _mark_short_answers(course: Path, assignment: str) -> int:
     import json
     import warnings
 
-    from nbgrader.api import Gradebook
-
     from .course import load_course
-    from .grading import load_config
+    from .grading import course_gradebook
 
     shorts = [q for nb in load_course(course, [assignment]) for q in nb.questions if q.type == "short"]
-    config = load_config(course)
     marked = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with Gradebook(config.CourseDirectory.get("db_url") or f"sqlite:///{course / 'gradebook.db'}",
-                       config.CourseDirectory.course_id) as gb:
+        with course_gradebook(course) as gb:
             for submission in gb.find_assignment(assignment).submissions:
                 path = course / "autograded" / submission.student.id / assignment / f"{assignment}.ipynb"
                 if not path.exists():

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Issue", "Refused", "SubmissionResult", "GradeReport", "Grader", "grade_course", "load_config",
-           "Ungradable", "Unreadable", "UNREADABLE", "MISSING", "GradebookError", "open_gradebook"]
+           "Ungradable", "Unreadable", "UNREADABLE", "MISSING", "GradebookError", "open_gradebook", "course_gradebook"]
 
 # Prefixes of the autograder comments left on answer cells (formgrader shows
 # them; export reads them to tell a missing or unreadable file from a zero).
@@ -155,6 +155,15 @@ def open_gradebook(db_url: str, course_id: str):
         return Gradebook(db_url, course_id)
     except SQLAlchemyError as exc:
         raise GradebookError(describe_db_error(db_url, exc)) from None
+
+
+def course_gradebook(course_dir: str | Path):
+    """The course's own gradebook, wherever its config chain puts it (SQLite file or PostgreSQL)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    course_dir = Path(course_dir).resolve()
+    coursedir = CourseDirectory(config=load_config(course_dir))
+    return open_gradebook(coursedir.db_url, coursedir.course_id)
 
 
 def describe_db_error(db_url: str, exc: Exception) -> str:

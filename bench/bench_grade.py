@@ -134,11 +134,11 @@ def main() -> None:
 def _scores(course: Path) -> dict:
     import warnings
 
-    from nbgrader.api import Gradebook
+    from autograder.grading import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+        with course_gradebook(course) as gb:
             return {(s.student.id, g.name): g.auto_score
                     for a in gb.assignments for s in a.submissions for nb in s.notebooks for g in nb.grades}
 

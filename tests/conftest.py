@@ -113,10 +113,10 @@ def scores(course: Path, student: str, assignment: str) -> dict[str, tuple]:
     """{grade cell: (auto_score, manual_score, needs_manual_grade)} from the course's gradebook."""
     import warnings
 
-    from nbgrader.api import Gradebook
+    from autograder.grading import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+        with course_gradebook(course) as gb:
             sub = gb.find_submission_notebook(assignment, assignment, student)
             return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}

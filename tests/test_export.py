@@ -44,9 +44,9 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def _gradebook(course: Path):
-    from nbgrader.api import Gradebook
+    from autograder.grading import course_gradebook
 
-    return Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette")
+    return course_gradebook(course)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import sys
 import warnings
 
 import pytest
-from nbgrader.api import Gradebook
+from autograder.grading import course_gradebook
 
 from autograder.bank import load_bank
 from autograder.grading import MISSING, UNREADABLE, grade_course
@@ -29,7 +29,7 @@ def _auto(course, student, assignment=CH1) -> dict[str, float]:
 
 
 def _gradebook(course):
-    return Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette")
+    return course_gradebook(course)
 
 
 def test_key_answers_score_full_marks_and_short_answers_await_the_grader(course):

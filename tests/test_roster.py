@@ -27,11 +27,11 @@ def empty_course(tmp_path: Path) -> Path:
 
 
 def _students(course: Path) -> dict[str, tuple]:
-    from nbgrader.api import Gradebook
+    from autograder.grading import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+        with course_gradebook(course) as gb:
             classes = student_classes(gb)
             return {s.id: (s.last_name, s.first_name, classes.get(s.id, "")) for s in gb.students}
 
@@ -114,17 +114,15 @@ def test_dry_run_writes_nothing(empty_course: Path):
 
 
 def test_existing_students_keep_their_grades(graded_class, tmp_path: Path):
-    from nbgrader.api import Gradebook
+    from autograder.grading import course_gradebook
 
     src, sim, _ = graded_class
     course = tmp_path / "course"
     shutil.copytree(src, course, symlinks=True)
-    db = f"sqlite:///{course / 'gradebook.db'}"
-
     def scores():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with Gradebook(db, "kefu-etiquette") as gb:
+            with course_gradebook(course) as gb:
                 return {(s.id, a.name): gb.find_submission(a.name, s.id).score
                         for s in gb.students for a in gb.assignments if s.submissions}
 

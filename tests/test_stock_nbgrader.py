@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from nbgrader.api import Gradebook
+from autograder.grading import course_gradebook
 
 from autograder.bank import load_bank
 from autograder.grading import grade_course
@@ -46,7 +46,7 @@ def _autograde_all(course: Path) -> None:
 def _all_scores(course: Path) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+        with course_gradebook(course) as gb:
             out = {}
             for a in gb.assignments:
                 for sub in a.submissions:

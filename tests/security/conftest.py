@@ -78,10 +78,10 @@ def assert_honest_untouched(course: Path, assignment: str = CH1) -> None:
 
 
 def gradebook(course: Path):
-    from nbgrader.api import Gradebook
+    from autograder.grading import course_gradebook
 
     warnings.simplefilter("ignore")
-    return Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID)
+    return course_gradebook(course)
 
 
 def students_in_gradebook(course: Path) -> set[str]:

@@ -166,11 +166,11 @@ def submission_ids(course: Path) -> dict[str, str]:
     """{student: id of their ch1 submission notebook} from the gradebook (formgrader's URLs use it)."""
     import warnings
 
-    from nbgrader.api import Gradebook
+    from autograder.grading import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+        with course_gradebook(course) as gb:
             return {s.student.id: s.notebooks[0].id for s in gb.find_assignment(ASSIGNMENT).submissions}
 
 

@@ -53,7 +53,7 @@ def _export(course, out):
 
 
 def _grade(course, students: dict[str, str | None], tmp):
-    from nbgrader.api import Gradebook
+    from autograder.grading import course_gradebook
 
     kit.submit(course, "honest", ASSIGNMENT, honest_notebook(course))
     roster = [(sid, name) for sid, name in students.items() if sid.startswith("r_")]
@@ -74,7 +74,7 @@ def _grade(course, students: dict[str, str | None], tmp):
     kit_grade(course)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "kefu-etiquette") as gb:
+        with course_gradebook(course) as gb:
             for sid, name in students.items():
                 if sid.startswith("t_"):  # as formgrader's "Manage Students" stores it: untouched
                     gb.update_or_create_student(sid, last_name=name, first_name="")
