@@ -6,6 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pgtier
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,9 +19,19 @@ if _bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
 
 
-def _copy_course(src: Path, dst: Path) -> Path:
+def pytest_sessionstart(session) -> None:
+    if pgtier.ENABLED:  # gradebooks in a private PostgreSQL (see tests/pgtier.py)
+        pgtier.start()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if pgtier.ENABLED:
+        pgtier.stop()
+
+
+def copy_course(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, symlinks=True)
-    return dst
+    return pgtier.copy_database(src, dst)
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +39,7 @@ def released_course(tmp_path_factory) -> Path:
     """The kit's four assignments released with nbgrader (read-only: copy before changing)."""
     from autograder.release import new_course, release
 
-    course = new_course(tmp_path_factory.mktemp("released") / "course", EXERCISES)
+    course = pgtier.use_database(new_course(tmp_path_factory.mktemp("released") / "course", EXERCISES))
     release(course)
     return course
 
@@ -36,7 +47,7 @@ def released_course(tmp_path_factory) -> Path:
 @pytest.fixture
 def course(released_course: Path, tmp_path: Path) -> Path:
     """A private, writable copy of the released course."""
-    return _copy_course(released_course, tmp_path / "course")
+    return copy_course(released_course, tmp_path / "course")
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +56,7 @@ def graded_class(released_course: Path, tmp_path_factory):
     from autograder.grading import grade_course
     from autograder.simulate import simulate_class
 
-    course = _copy_course(released_course, tmp_path_factory.mktemp("graded") / "course")
+    course = copy_course(released_course, tmp_path_factory.mktemp("graded") / "course")
     sim = simulate_class(course, n_students=30, seed=7)
     report = grade_course(course, progress=False)
     return course, sim, report

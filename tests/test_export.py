@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import copy_course
 
 from autograder.fonts import glyph_problems
 from autograder.export import (GRADED, MISSING, PENDING, UNREADABLE, ExportError, export_course, neutralise,
@@ -58,7 +59,7 @@ def exported(graded_class, tmp_path_factory) -> Exported:
     src, sim, _ = graded_class
     base = tmp_path_factory.mktemp("export")
     course = base / "course"
-    shutil.copytree(src, course, symlinks=True)
+    copy_course(src, course)
     notebooks = load_course(course)
     assignments = sorted({nb.assignment for nb in notebooks})
     clean = [s for s in sim.students if not any((s.id, a) in sim.problems for a in assignments)]
@@ -188,7 +189,7 @@ def test_totals_add_up_and_match_nbgrader(exported: Exported):
 
 def test_short_answer_waits_for_a_manual_score(exported: Exported, tmp_path: Path):
     course = tmp_path / "course"
-    shutil.copytree(exported.course, course, symlinks=True)
+    copy_course(exported.course, course)
     table = read_scores(course)
     student, chapter = next((s, ch) for s in table.students for ch in table.chapters
                             if s.chapters[ch.assignment].status == PENDING)

@@ -14,7 +14,7 @@ from autograder.bank import load_bank
 from autograder.grading import MISSING, UNREADABLE, grade_course
 from autograder.simulate import CHEATS
 
-from conftest import EXERCISES, fill, grade_id, key_answers, release_notebook, scores, submit
+from conftest import EXERCISES, copy_course, fill, grade_id, key_answers, release_notebook, scores, submit
 
 CH1 = "ch1_telephone"
 BANK = {ch.assignment: ch for ch in load_bank(EXERCISES / "bank")}
@@ -149,7 +149,7 @@ def bad_class(released_course, tmp_path_factory):
     import shutil
 
     course = tmp_path_factory.mktemp("bad") / "course"
-    shutil.copytree(released_course, course)
+    copy_course(released_course, course)
     students = _class_with_bad_inputs(course)
     report = grade_course(course, [CH1], progress=False)
     return course, students, report

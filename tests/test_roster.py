@@ -8,6 +8,8 @@ import warnings
 from pathlib import Path
 
 import pytest
+import pgtier
+from conftest import copy_course
 
 from autograder.roster import (RosterError, import_roster, join_name, read_roster, split_name, student_classes,
                                validate_id)
@@ -23,7 +25,7 @@ def empty_course(tmp_path: Path) -> Path:
     course = tmp_path / "course"
     course.mkdir()
     shutil.copy(EXERCISES / "nbgrader_config.py", course / "nbgrader_config.py")
-    return course
+    return pgtier.use_database(course)
 
 
 def _students(course: Path) -> dict[str, tuple]:
@@ -118,7 +120,7 @@ def test_existing_students_keep_their_grades(graded_class, tmp_path: Path):
 
     src, sim, _ = graded_class
     course = tmp_path / "course"
-    shutil.copytree(src, course, symlinks=True)
+    copy_course(src, course)
     def scores():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
