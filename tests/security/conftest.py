@@ -22,8 +22,16 @@ _spec = importlib.util.spec_from_file_location("_kit_tests_conftest", Path(__fil
 _base = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_base)
 ROOT, EXERCISES, FIXTURES = _base.ROOT, _base.EXERCISES, _base.FIXTURES
-release_notebook, grade_id, fill, submit = _base.release_notebook, _base.grade_id, _base.fill, _base.submit
-key_answers, scores = _base.key_answers, _base.scores
+
+
+def _is_fixture(obj) -> bool:
+    return hasattr(obj, "_pytestfixturefunction") or type(obj).__name__ == "FixtureFunctionDefinition"
+
+
+# every plain helper of tests/conftest.py, whichever `conftest` module a test module gets
+# (fixtures and hooks stay where pytest registered them: they must not run twice)
+globals().update({name: obj for name, obj in vars(_base).items()
+                  if not name.startswith(("__", "pytest_")) and not _is_fixture(obj) and name not in globals()})
 
 CH1 = "ch1_telephone"
 COURSE_ID = "kefu-etiquette"
