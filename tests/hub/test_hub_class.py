@@ -156,7 +156,7 @@ def test_bad_input_is_refused_and_changes_nothing(klass, tmp_path):
     state = ["--course", str(other), "--state-dir", str(klass["state"])]
     r = _hub("up", *state, "--roster", str(bad), "--user-prefix", f"{TAG}b-", "--instructor", f"{TAG}b-t",
              "--port", str(klass["port"] + 1 if klass["port"] < 65000 else 20000), check=False)
-    assert r.returncode != 0 and "'+'" in r.stderr and "differ only in case" in r.stderr
+    assert r.returncode != 0 and "B+01" in r.stderr and "differ only in case" in r.stderr
     r = _hub("up", *state, "--roster", str(klass["roster"]), "--user-prefix", f"{TAG}b-",
              "--instructor", f"{TAG}b-t", "--port", str(klass["port"]), check=False)
     assert r.returncode != 0 and "in use" in r.stderr
