@@ -41,8 +41,8 @@ SPEAKERS = ("agent", "customer")
 
 def course_dir(base: str | Path | None = None) -> Path:
     """The folder holding roleplay/, scripts/ and reference/: ``base``, else the
-    current directory when it has them (a notebook in course/), else the
-    project's course/ folder."""
+    current directory when it has them (a notebook in course/), else ./course
+    (the project root).  Never a folder found next to the installed package."""
     if base is not None:
         return Path(base)
     here = Path.cwd()
@@ -50,7 +50,9 @@ def course_dir(base: str | Path | None = None) -> Path:
         return here
     if (here / "course" / "roleplay").is_dir():
         return here / "course"
-    return Path(__file__).resolve().parents[1] / "course"
+    # never next to the installed package: the kit looks only where the course is
+    raise FileNotFoundError(f"找不到 roleplay/ 文件夹（在 {here} 里）：请在课程的 course/ 目录或项目根目录里运行 "
+                            "(no roleplay/ here: run from course/ or the project root, or pass the folder)")
 
 
 # --------------------------------------------------------------------------- role-play cards
