@@ -63,7 +63,7 @@ RULES_DIR = Path(__file__).with_name("rules")
 KINDS = ("forbid", "require", "count", "tone")
 LEVELS = ("error", "warning")
 MAX_HITS_PER_RULE = 5  # report at most this many occurrences of one rule
-_CHARSET_LIMIT = 2000  # answers longer than this skip the first-character pre-check
+_CHARSET_LIMIT = 2000  # answers longer than this look up character pairs one by one
 MAX_ANSWER_CHARS = 2000  # longer rewrite answers fail before the engine runs
 TURN_LIMIT = 300  # normalised characters: far more than one spoken turn (~2.5 minutes)
 FOREIGN_LIMIT = 2  # markers of this many other scenarios make the answer off-topic
@@ -156,6 +156,12 @@ class Rule:
     across_commas: bool = False  # True: also matches a phrase split by a comma (我怎么，知道)
     lead: "_Lazy | None" = None  # tone frames opening with {you}: looked for just before the match
     actor: "_Lazy | None" = None  # require rules: who else may be the subject (not the agent)
+    # a second, sharper pre-check, one per scanner (None: none): the two-character
+    # openings a match of the scanner can start with, and the single characters
+    # that may open a match whose second character is unknown
+    gates: tuple[tuple[frozenset[str], frozenset[str]] | None, ...] = field(default=(), repr=False)
+    # every character any match of the rule can start with (None: unknown)
+    firsts: frozenset[str] | None = field(default=None, repr=False)
 
     def suggestion_for(self, scenario: str) -> str:
         for key, text in self.suggestions:
@@ -163,17 +169,27 @@ class Rule:
                 return text
         return self.suggestion
 
-    def may_match(self, text: str, chars: set[str] | None = None) -> bool:
-        """False when no match is possible; ``chars`` is ``set(text)`` if known."""
+    def may_match(self, text: str, chars: set[str] | None = None, grams: set[str] | None = None) -> bool:
+        """False when no match is possible; ``chars`` is ``set(text)`` if known,
+        ``grams`` the set of its two-character substrings if known."""
+        if chars is not None:
+            if self.firsts is not None and self.firsts.isdisjoint(chars):
+                return False
+            for (first, scanner), gate in zip(self.scanners, self.gates):
+                if first is not None and first.isdisjoint(chars):
+                    continue
+                if gate is not None and not _gate_open(gate, text, chars, grams):
+                    continue
+                if scanner.search(text) is not None:
+                    return True
+            return False
         for first, scanner in self.scanners:
-            if chars is not None and first is not None and first.isdisjoint(chars):
-                continue
             if scanner.search(text) is not None:
                 return True
         return False
 
     def hits(self, norm: Normalised, limit: int | None = None, *,
-             chars: set[str] | None = None) -> list[re.Match]:
+             chars: set[str] | None = None, grams: set[str] | None = None) -> list[re.Match]:
         """Non-excused matches of this rule in the normalised text, in order.
 
         ``limit`` stops after that many hits.  A match is excused when it lies
@@ -182,7 +198,7 @@ class Rule:
         every match (linear even for a 100,000-character answer).
         """
         text = norm.text
-        if not self.may_match(text, chars):  # fast path: most rules match nothing
+        if not self.may_match(text, chars, grams):  # fast path: most rules match nothing
             return []
         keep = self._keeper(norm)
         if self.unless is None:
@@ -239,6 +255,18 @@ class Rule:
         if self.kind == "count":
             return len(self.hits(norm)) > self.maximum
         return bool(self.hits(norm, 1)) or (self.across_commas and bool(_joined_hits(self, norm, 1)))
+
+
+def _gate_open(gate: tuple[frozenset[str], frozenset[str]], text: str, chars: set[str],
+               grams: set[str] | None) -> bool:
+    """Can a scanner with this gate match ``text``?  (False only when impossible.)"""
+    pairs, singles = gate
+    if not singles.isdisjoint(chars):
+        return True
+    if grams is not None:
+        return not pairs.isdisjoint(grams)
+    # a long text: look only for the pairs whose two characters both occur
+    return any(p[0] in chars and p[1] in chars and p in text for p in pairs)
 
 
 def _led(text: str, m: re.Match, lead: "_Lazy") -> bool:
@@ -357,6 +385,8 @@ class Scenario:
     any_foreign: tuple = field(default=(), repr=False)
     # signatures of situations easily confused with this one (one is enough)
     conflict: "_Lazy | None" = field(default=None, repr=False)
+    # built on first check: the rule index of ``_candidates``
+    lookup: list = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -551,7 +581,7 @@ def _first_chars(piece: str) -> frozenset[str] | None:
         return None
     ch = piece[0]
     if ch not in _SPECIAL:
-        return frozenset(ch)
+        return frozenset(ch) if piece[1:2] not in ("?", "*", "{") or len(piece) == 1 else None
     if ch == "^":  # anchored at the start: the next item starts the match
         return _first_chars(piece[1:])
     if ch == "[":
@@ -624,6 +654,86 @@ def _scanner_specs(alternatives: list[str]) -> list[tuple[str | None, str]]:
         first = _first_chars(a)
         out.append(("".join(sorted(first)) if first is not None else None, a))
     return out
+
+
+def _gate(pattern: str) -> tuple[list[str], list[str]] | None:
+    """Literal text every match of ``pattern`` (a scanner) must contain, as a
+    pre-check: (pairs, singles) such that each match contains one of the
+    two-character strings in ``pairs`` or one of the characters in
+    ``singles``; None when no such text is plain from the pattern.  Only
+    ever used to skip a search, so it never guesses: unsure is None."""
+    from re import _parser  # load time only (the result is cached with the pack)
+
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    needles = _needles(parsed)
+    if needles is None:
+        return None
+    pairs = sorted({n[:2] for n in needles if len(n) >= 2})
+    singles = sorted({n for n in needles if len(n) == 1})
+    return pairs, singles
+
+
+def _needles(seq) -> set[str] | None:
+    """Strings one of which occurs in every match of the parsed sequence
+    ``seq`` (re's parser output); None when unknown.  Adjacent mandatory
+    literals join into one string; of the candidates, the set whose
+    shortest string is longest wins."""
+    from re import _constants as c
+
+    best: set[str] | None = None
+
+    def offer(found: set[str] | None) -> None:
+        nonlocal best
+        if not found or any(not x for x in found):
+            return
+        if best is None or (min(map(len, found)), -len(found)) > (min(map(len, best)), -len(best)):
+            best = found
+
+    run = ""
+    for op, av in seq:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        offer({run} if run else None)
+        run = ""
+        if op is c.SUBPATTERN:
+            _group, add_flags, _del, sub = av
+            if add_flags & re.IGNORECASE:
+                return None
+            offer(_needles(sub))
+        elif op is c.ATOMIC_GROUP:
+            offer(_needles(av))
+        elif op is c.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                found = _needles(branch)
+                if found is None:
+                    union = set()
+                    break
+                union |= found
+            offer(union or None)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1:
+                offer(_needles(sub))
+        elif op is c.IN:
+            members: set[str] = set()
+            for item_op, item_av in av:
+                if item_op is c.LITERAL:
+                    members.add(chr(item_av))
+                elif item_op is c.RANGE and item_av[1] - item_av[0] <= 64:
+                    members.update(map(chr, range(item_av[0], item_av[1] + 1)))
+                else:
+                    members = set()
+                    break
+            offer(members or None)
+    offer({run} if run else None)
+    return best
 
 
 def _expand_lead(piece: str) -> list[str]:
@@ -745,7 +855,8 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
         "alternatives": alternatives, "unless": unless, "flag": flag, "ok": ok,
         "name": where.need(raw, "name", str, optional=True, default=""),
         "max": maximum, "family": family,
-        "scanners": _scanner_specs(scan_alternatives),
+        "scanners": (scanners := _scanner_specs(scan_alternatives)),
+        "gates": [_gate(pattern) for _, pattern in scanners],
         "lead": _expand(where, "{you}", macros) if led else "",
         "suggestion": suggestion or (ok[0] if kind == "require" else ""),
         "suggestions": sorted((k, v.strip()) for k, v in suggestions.items()),
@@ -762,8 +873,13 @@ def _build_rule(spec: dict) -> Rule:
          regex if pattern == regex.pattern else _Lazy(pattern, where))
         for first, pattern in spec["scanners"]
     )
+    gates = tuple(None if g is None else (frozenset(g[0]), frozenset(g[1])) for g in spec["gates"])
+    firsts = None
+    if all(first is not None for first, _ in scanners):
+        firsts = frozenset().union(*(first for first, _ in scanners))
     return Rule(
         id=spec["id"], kind=spec["kind"], level=spec["level"], message=spec["message"],
+        gates=gates, firsts=firsts,
         regex=regex,
         unless=_Lazy(_combine(spec["unless"]), where) if spec["unless"] else None,
         examples=Examples(tuple(spec["flag"]), tuple(spec["ok"])),
@@ -1067,17 +1183,37 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
         error = True
         findings.append(Finding("answer.unchanged", "forbidden",
                                 "答案和原句一样：请按要求改写，不要照抄原句。", None, sc.suggestion))
-    # the characters present decide which rules can match at all; for a long
-    # answer nearly every character is present, so skip building the set
-    chars = set(norm.text) if len(norm.text) <= _CHARSET_LIMIT else None
+    # the characters present decide which rules can match at all, and (for
+    # an answer of usual length) the pairs of adjacent characters too
+    text = norm.text
+    chars = set(text)
+    grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
     turn = _turn_findings(norm, sc, chars)
     error |= bool(turn)
     findings += turn
 
+    # the rules that can match at all, looked up by the characters and pairs present
+    maybe = _candidates(sc, chars, grams) if grams is not None else None
     joined = False  # the comma-free view, built when a rule first needs it
     for rule in sc.active:
+        if maybe is not None and rule.id not in maybe:
+            if not (rule.across_commas and "," in text):
+                continue
+            spans: list[tuple[int, int]] = []
+            if joined is False:
+                joined = _joined_view(norm)
+            spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE, joined, chars)
+            if spans:
+                suggestion = rule.suggestion_for(sc.key) or sc.suggestion
+                error |= rule.level == "error"
+                kind = _LEVEL_KIND[rule.level]
+                for s, e in spans:
+                    findings.append(Finding(rule.id, kind,
+                                            _fill(rule.message, _phrase(norm, s, e), suggestion=suggestion),
+                                            norm.span(s, e), suggestion, rule.source))
+            continue
         if rule.kind == "count":
-            hits = rule.hits(norm, chars=chars)
+            hits = rule.hits(norm, chars=chars, grams=grams)
             if len(hits) <= rule.maximum:
                 continue
             suggestion = rule.suggestion_for(sc.key) or sc.suggestion
@@ -1088,7 +1224,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
                                     _fill(rule.message, norm.original[a:b], len(hits), rule.maximum, suggestion),
                                     (a, b), suggestion, rule.source))
             continue
-        spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars)]
+        spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars, grams=grams)]
         if rule.across_commas and len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
             if joined is False:
                 joined = _joined_view(norm)
@@ -1106,7 +1242,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     missing: list[Finding] = []
     first_hit: dict[str, int] = {}
     for req in sc.requires:
-        hit = req.hits(norm, 1, chars=chars)
+        hit = req.hits(norm, 1, chars=chars, grams=grams) if maybe is None or req.id in maybe else []
         if hit:
             met += 1
             first_hit[req.id] = hit[0].span()
@@ -1137,6 +1273,44 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     score = 0.0 if error else round(met / total, 4)
     passed = not error and met == total
     return Result(passed, score, findings, sc.key)
+
+
+def _candidates(sc: Scenario, chars: set[str], grams: set[str]) -> set[str]:
+    """Ids of the scenario's rules that may match an answer with these
+    characters and pairs of adjacent characters (a superset: each rule
+    left out has no scanner that could match, see Rule.may_match)."""
+    if not sc.lookup:  # (ids of rules without a pre-check, {character or pair: ids})
+        sc.lookup.append(_index(sc))
+    always, keyed = sc.lookup[0]
+    out = set(always)
+    for key in chars:
+        found = keyed.get(key)
+        if found is not None:
+            out |= found
+    for key in grams:
+        found = keyed.get(key)
+        if found is not None:
+            out |= found
+    return out
+
+
+def _index(sc: Scenario) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    always: set[str] = set()
+    keyed: dict[str, set[str]] = {}
+    for rule in sc.active + sc.requires:
+        keys: set[str] = set()
+        for (first, _), gate in zip(rule.scanners, rule.gates):
+            if gate is not None:
+                keys.update(gate[0])
+                keys.update(gate[1])
+            elif first is not None:
+                keys.update(first)
+            else:
+                always.add(rule.id)
+                break
+        for key in keys:
+            keyed.setdefault(key, set()).add(rule.id)
+    return frozenset(always), {k: frozenset(v) for k, v in keyed.items()}
 
 
 _KIND_RANK = {"forbidden": 0, "warning": 1, "missing": 2}
