@@ -304,11 +304,13 @@ def _agent_acts(text: str, start: int, others: "_Lazy") -> bool:
 
 
 def _joined_view(norm: Normalised):
-    """The text without its commas (a view to match on), or None when it has none."""
+    """The text without its commas (a view to match on) and its character
+    pairs (None for a long text), or None when it has no comma."""
     if "," not in norm.text:
         return None
     text = norm.text.replace(",", "")
-    return Normalised(text, text, None, ()), None
+    grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+    return Normalised(text, text, None, ()), grams
 
 
 def _joined_hits(rule: Rule, norm: Normalised, limit: int | None, joined=False,
@@ -320,8 +322,8 @@ def _joined_hits(rule: Rule, norm: Normalised, limit: int | None, joined=False,
         joined = _joined_view(norm)
     if joined is None:
         return []
-    view, _ = joined
-    found = rule.hits(view, None, chars=chars)
+    view, grams = joined
+    found = rule.hits(view, None, chars=chars, grams=grams)
     if not found:
         return []
     text = norm.text
@@ -694,13 +696,17 @@ def _needles(seq) -> set[str] | None:
         if best is None or (min(map(len, found)), -len(found)) > (min(map(len, best)), -len(best)):
             best = found
 
-    run = ""
+    run: set[str] = set()  # the adjacent mandatory literals (and small classes) so far
     for op, av in seq:
         if op is c.LITERAL:
-            run += chr(av)
+            run = {r + chr(av) for r in run} if run else {chr(av)}
             continue
-        offer({run} if run else None)
-        run = ""
+        members = _class_members(av) if op is c.IN else None
+        if members is not None and len(run) * len(members) <= 64:
+            run = {r + m for r in run for m in members} if run else members
+            continue
+        offer(run or None)
+        run = set()
         if op is c.SUBPATTERN:
             _group, add_flags, _del, sub = av
             if add_flags & re.IGNORECASE:
@@ -721,19 +727,25 @@ def _needles(seq) -> set[str] | None:
             low, _high, sub = av
             if low >= 1:
                 offer(_needles(sub))
-        elif op is c.IN:
-            members: set[str] = set()
-            for item_op, item_av in av:
-                if item_op is c.LITERAL:
-                    members.add(chr(item_av))
-                elif item_op is c.RANGE and item_av[1] - item_av[0] <= 64:
-                    members.update(map(chr, range(item_av[0], item_av[1] + 1)))
-                else:
-                    members = set()
-                    break
-            offer(members or None)
-    offer({run} if run else None)
+        elif members is not None:
+            run = members
+    offer(run or None)
     return best
+
+
+def _class_members(items) -> set[str] | None:
+    """The characters of a parsed character class made of literals and short ranges."""
+    from re import _constants as c
+
+    members: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            members.add(chr(av))
+        elif op is c.RANGE and av[1] - av[0] <= 64:
+            members.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+    return members or None
 
 
 def _expand_lead(piece: str) -> list[str]:
@@ -1415,13 +1427,22 @@ _SLIPS: dict[str, object] = {}
 def _slip(req: Rule, norm: Normalised):
     """((start, end), typed, intended) for a typing slip that, put right,
     meets the requirement; or None."""
-    loose = _SLIPS.get(req.id)
-    if loose is None:
+    entry = _SLIPS.get(req.id)
+    if entry is None:
         from .typos import homophones, lenient
         widened = lenient(req.regex.pattern, homophones())
-        loose = _SLIPS[req.id] = re.compile(widened) if widened else False
-    if loose is False:
+        gate = _gate(widened) if widened else None
+        entry = _SLIPS[req.id] = (re.compile(widened), gate and (frozenset(gate[0]), frozenset(gate[1]))) \
+            if widened else False
+    if entry is False:
         return None
+    loose, gate = entry
+    if gate is not None:
+        text = norm.text
+        chars = set(text)
+        grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+        if not _gate_open(gate, text, chars, grams):
+            return None
     from .typos import find_slip, homophones
     found = find_slip(norm.text, loose, req.regex.compiled(), homophones())
     if found is None or norm.is_unsaid(*found[0]):
