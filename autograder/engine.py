@@ -1119,8 +1119,60 @@ _PACK: Pack | None = None
 def _pack() -> Pack:
     global _PACK
     if _PACK is None:
-        _PACK = _build_pack(pack_spec(RULES_DIR, strict=False))
+        _PACK = _build_pack(_cached_spec(RULES_DIR))
     return _PACK
+
+
+def _cache_file(directory: Path) -> Path:
+    import os
+    import zlib
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kefu-autograder"
+    tag = zlib.crc32(f"{directory}\0{Path.cwd()}".encode())  # messages name files relative to cwd
+    return base / f"pack-{tag:08x}.marshal"
+
+
+def _stamp(directory: Path) -> tuple:
+    """What the cached pack depends on: the rule files and the code that reads them."""
+    import sys
+
+    here = Path(__file__).parent
+    files = sorted(directory.glob("*.yaml")) + [here / n for n in ("engine.py", "text.py", "typos.py", "schema.py")]
+    out = [sys.version, str(directory), str(Path.cwd())]
+    for f in files:
+        st = f.stat()
+        out.append((f.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _cached_spec(directory: Path) -> dict:
+    """``pack_spec(directory, strict=False)``, kept on disk between processes
+    (reading the YAML and working out the scanners costs ~150 ms; the cache
+    ~2 ms).  The cache is keyed by the files' sizes and times and rebuilt
+    whenever one changes; any problem with it falls back to loading."""
+    import marshal
+    import os
+
+    try:
+        path = _cache_file(directory)
+        stamp = _stamp(directory)
+    except OSError:
+        return pack_spec(directory, strict=False)
+    try:
+        kept = marshal.loads(path.read_bytes())
+        if kept[0] == stamp:
+            return kept[1]
+    except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
+        pass
+    spec = pack_spec(directory, strict=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((stamp, spec)))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        pass
+    return spec
 
 
 def scenarios() -> list[Scenario]:
