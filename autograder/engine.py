@@ -1259,14 +1259,17 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     # the rules that can match at all, looked up by the characters and pairs present
     maybe = _candidates(sc, chars, grams) if grams is not None else None
     joined = False  # the comma-free view, built when a rule first needs it
+    maybe_joined = None
     for rule in sc.active:
         if maybe is not None and rule.id not in maybe:
             if not (rule.across_commas and "," in text):
                 continue
-            spans: list[tuple[int, int]] = []
             if joined is False:
                 joined = _joined_view(norm)
-            spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE, joined, chars)
+                maybe_joined = _candidates(sc, chars, joined[1]) if joined and joined[1] is not None else None
+            if maybe_joined is not None and rule.id not in maybe_joined:
+                continue  # nothing it could match in the comma-free view either
+            spans: list[tuple[int, int]] = _joined_hits(rule, norm, MAX_HITS_PER_RULE, joined, chars)
             if spans:
                 suggestion = rule.suggestion_for(sc.key) or sc.suggestion
                 error |= rule.level == "error"
@@ -1292,6 +1295,8 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
         if rule.across_commas and len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
             if joined is False:
                 joined = _joined_view(norm)
+                if maybe is not None and joined and joined[1] is not None:
+                    maybe_joined = _candidates(sc, chars, joined[1])
             spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
         if not spans:
             continue
