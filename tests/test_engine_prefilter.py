@@ -93,3 +93,17 @@ def test_a_long_answer_looks_pairs_up_one_by_one_and_agrees():
     assert view is not None and view[1] is None  # over the limit: no pair set
     for sc in SCENARIOS:
         assert check_normalised(norm, sc) == _reference(norm, sc), sc.key
+
+
+_OLD_REPORTING = __import__("re").compile("(?:说|讲|提到|反映|表示|抱怨)(?![话得的出明清过])[:,]?")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="您你户方才前刚直是说讲提到反映表示抱怨话得的出明清过:,客对之一我", max_size=40))
+def test_reported_speech_is_found_as_without_the_lookbehind(text):
+    from autograder.text import _REPORTER, _REPORTING
+
+    def reported(rx):
+        return [m.span() for m in rx.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start())]
+
+    assert reported(_REPORTING) == reported(_OLD_REPORTING)
