@@ -63,7 +63,7 @@ RULES_DIR = Path(__file__).with_name("rules")
 KINDS = ("forbid", "require", "count", "tone")
 LEVELS = ("error", "warning")
 MAX_HITS_PER_RULE = 5  # report at most this many occurrences of one rule
-_CHARSET_LIMIT = 2000  # answers longer than this skip the first-character pre-check
+_CHARSET_LIMIT = 2000  # answers longer than this look up character pairs one by one
 MAX_ANSWER_CHARS = 2000  # longer rewrite answers fail before the engine runs
 TURN_LIMIT = 300  # normalised characters: far more than one spoken turn (~2.5 minutes)
 FOREIGN_LIMIT = 2  # markers of this many other scenarios make the answer off-topic
@@ -156,6 +156,12 @@ class Rule:
     across_commas: bool = False  # True: also matches a phrase split by a comma (我怎么，知道)
     lead: "_Lazy | None" = None  # tone frames opening with {you}: looked for just before the match
     actor: "_Lazy | None" = None  # require rules: who else may be the subject (not the agent)
+    # a second, sharper pre-check, one per scanner (None: none): the two-character
+    # openings a match of the scanner can start with, and the single characters
+    # that may open a match whose second character is unknown
+    gates: tuple[tuple[frozenset[str], frozenset[str]] | None, ...] = field(default=(), repr=False)
+    # every character any match of the rule can start with (None: unknown)
+    firsts: frozenset[str] | None = field(default=None, repr=False)
 
     def suggestion_for(self, scenario: str) -> str:
         for key, text in self.suggestions:
@@ -163,17 +169,27 @@ class Rule:
                 return text
         return self.suggestion
 
-    def may_match(self, text: str, chars: set[str] | None = None) -> bool:
-        """False when no match is possible; ``chars`` is ``set(text)`` if known."""
+    def may_match(self, text: str, chars: set[str] | None = None, grams: set[str] | None = None) -> bool:
+        """False when no match is possible; ``chars`` is ``set(text)`` if known,
+        ``grams`` the set of its two-character substrings if known."""
+        if chars is not None:
+            if self.firsts is not None and self.firsts.isdisjoint(chars):
+                return False
+            for (first, scanner), gate in zip(self.scanners, self.gates):
+                if first is not None and first.isdisjoint(chars):
+                    continue
+                if gate is not None and not _gate_open(gate, text, chars, grams):
+                    continue
+                if scanner.search(text) is not None:
+                    return True
+            return False
         for first, scanner in self.scanners:
-            if chars is not None and first is not None and first.isdisjoint(chars):
-                continue
             if scanner.search(text) is not None:
                 return True
         return False
 
     def hits(self, norm: Normalised, limit: int | None = None, *,
-             chars: set[str] | None = None) -> list[re.Match]:
+             chars: set[str] | None = None, grams: set[str] | None = None) -> list[re.Match]:
         """Non-excused matches of this rule in the normalised text, in order.
 
         ``limit`` stops after that many hits.  A match is excused when it lies
@@ -182,7 +198,7 @@ class Rule:
         every match (linear even for a 100,000-character answer).
         """
         text = norm.text
-        if not self.may_match(text, chars):  # fast path: most rules match nothing
+        if not self.may_match(text, chars, grams):  # fast path: most rules match nothing
             return []
         keep = self._keeper(norm)
         if self.unless is None:
@@ -241,6 +257,18 @@ class Rule:
         return bool(self.hits(norm, 1)) or (self.across_commas and bool(_joined_hits(self, norm, 1)))
 
 
+def _gate_open(gate: tuple[frozenset[str], frozenset[str]], text: str, chars: set[str],
+               grams: set[str] | None) -> bool:
+    """Can a scanner with this gate match ``text``?  (False only when impossible.)"""
+    pairs, singles = gate
+    if not singles.isdisjoint(chars):
+        return True
+    if grams is not None:
+        return not pairs.isdisjoint(grams)
+    # a long text: look only for the pairs whose two characters both occur
+    return any(p[0] in chars and p[1] in chars and p in text for p in pairs)
+
+
 def _led(text: str, m: re.Match, lead: "_Lazy") -> bool:
     """A frame that opens with the customer: is 您/你 in the same clause just before?"""
     if not (m.lastgroup or "").startswith("lead"):
@@ -276,11 +304,13 @@ def _agent_acts(text: str, start: int, others: "_Lazy") -> bool:
 
 
 def _joined_view(norm: Normalised):
-    """The text without its commas (a view to match on), or None when it has none."""
+    """The text without its commas (a view to match on) and its character
+    pairs (None for a long text), or None when it has no comma."""
     if "," not in norm.text:
         return None
     text = norm.text.replace(",", "")
-    return Normalised(text, text, None, ()), None
+    grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+    return Normalised(text, text, None, ()), grams
 
 
 def _joined_hits(rule: Rule, norm: Normalised, limit: int | None, joined=False,
@@ -292,8 +322,8 @@ def _joined_hits(rule: Rule, norm: Normalised, limit: int | None, joined=False,
         joined = _joined_view(norm)
     if joined is None:
         return []
-    view, _ = joined
-    found = rule.hits(view, None, chars=chars)
+    view, grams = joined
+    found = rule.hits(view, None, chars=chars, grams=grams)
     if not found:
         return []
     text = norm.text
@@ -357,6 +387,8 @@ class Scenario:
     any_foreign: tuple = field(default=(), repr=False)
     # signatures of situations easily confused with this one (one is enough)
     conflict: "_Lazy | None" = field(default=None, repr=False)
+    # built on first check: the rule index of ``_candidates``
+    lookup: list = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -551,7 +583,7 @@ def _first_chars(piece: str) -> frozenset[str] | None:
         return None
     ch = piece[0]
     if ch not in _SPECIAL:
-        return frozenset(ch)
+        return frozenset(ch) if piece[1:2] not in ("?", "*", "{") or len(piece) == 1 else None
     if ch == "^":  # anchored at the start: the next item starts the match
         return _first_chars(piece[1:])
     if ch == "[":
@@ -624,6 +656,96 @@ def _scanner_specs(alternatives: list[str]) -> list[tuple[str | None, str]]:
         first = _first_chars(a)
         out.append(("".join(sorted(first)) if first is not None else None, a))
     return out
+
+
+def _gate(pattern: str) -> tuple[list[str], list[str]] | None:
+    """Literal text every match of ``pattern`` (a scanner) must contain, as a
+    pre-check: (pairs, singles) such that each match contains one of the
+    two-character strings in ``pairs`` or one of the characters in
+    ``singles``; None when no such text is plain from the pattern.  Only
+    ever used to skip a search, so it never guesses: unsure is None."""
+    from re import _parser  # load time only (the result is cached with the pack)
+
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    needles = _needles(parsed)
+    if needles is None:
+        return None
+    pairs = sorted({n[:2] for n in needles if len(n) >= 2})
+    singles = sorted({n for n in needles if len(n) == 1})
+    return pairs, singles
+
+
+def _needles(seq) -> set[str] | None:
+    """Strings one of which occurs in every match of the parsed sequence
+    ``seq`` (re's parser output); None when unknown.  Adjacent mandatory
+    literals join into one string; of the candidates, the set whose
+    shortest string is longest wins."""
+    from re import _constants as c
+
+    best: set[str] | None = None
+
+    def offer(found: set[str] | None) -> None:
+        nonlocal best
+        if not found or any(not x for x in found):
+            return
+        if best is None or (min(map(len, found)), -len(found)) > (min(map(len, best)), -len(best)):
+            best = found
+
+    run: set[str] = set()  # the adjacent mandatory literals (and small classes) so far
+    for op, av in seq:
+        if op is c.LITERAL:
+            run = {r + chr(av) for r in run} if run else {chr(av)}
+            continue
+        members = _class_members(av) if op is c.IN else None
+        if members is not None and len(run) * len(members) <= 64:
+            run = {r + m for r in run for m in members} if run else members
+            continue
+        offer(run or None)
+        run = set()
+        if op is c.SUBPATTERN:
+            _group, add_flags, _del, sub = av
+            if add_flags & re.IGNORECASE:
+                return None
+            offer(_needles(sub))
+        elif op is c.ATOMIC_GROUP:
+            offer(_needles(av))
+        elif op is c.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                found = _needles(branch)
+                if found is None:
+                    union = set()
+                    break
+                union |= found
+            offer(union or None)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1:
+                offer(_needles(sub))
+        elif members is not None:
+            run = members
+    offer(run or None)
+    return best
+
+
+def _class_members(items) -> set[str] | None:
+    """The characters of a parsed character class made of literals and short ranges."""
+    from re import _constants as c
+
+    members: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            members.add(chr(av))
+        elif op is c.RANGE and av[1] - av[0] <= 64:
+            members.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+    return members or None
 
 
 def _expand_lead(piece: str) -> list[str]:
@@ -745,7 +867,8 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
         "alternatives": alternatives, "unless": unless, "flag": flag, "ok": ok,
         "name": where.need(raw, "name", str, optional=True, default=""),
         "max": maximum, "family": family,
-        "scanners": _scanner_specs(scan_alternatives),
+        "scanners": (scanners := _scanner_specs(scan_alternatives)),
+        "gates": [_gate(pattern) for _, pattern in scanners],
         "lead": _expand(where, "{you}", macros) if led else "",
         "suggestion": suggestion or (ok[0] if kind == "require" else ""),
         "suggestions": sorted((k, v.strip()) for k, v in suggestions.items()),
@@ -762,8 +885,13 @@ def _build_rule(spec: dict) -> Rule:
          regex if pattern == regex.pattern else _Lazy(pattern, where))
         for first, pattern in spec["scanners"]
     )
+    gates = tuple(None if g is None else (frozenset(g[0]), frozenset(g[1])) for g in spec["gates"])
+    firsts = None
+    if all(first is not None for first, _ in scanners):
+        firsts = frozenset().union(*(first for first, _ in scanners))
     return Rule(
         id=spec["id"], kind=spec["kind"], level=spec["level"], message=spec["message"],
+        gates=gates, firsts=firsts,
         regex=regex,
         unless=_Lazy(_combine(spec["unless"]), where) if spec["unless"] else None,
         examples=Examples(tuple(spec["flag"]), tuple(spec["ok"])),
@@ -991,8 +1119,60 @@ _PACK: Pack | None = None
 def _pack() -> Pack:
     global _PACK
     if _PACK is None:
-        _PACK = _build_pack(pack_spec(RULES_DIR, strict=False))
+        _PACK = _build_pack(_cached_spec(RULES_DIR))
     return _PACK
+
+
+def _cache_file(directory: Path) -> Path:
+    import os
+    import zlib
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kefu-autograder"
+    tag = zlib.crc32(f"{directory}\0{Path.cwd()}".encode())  # messages name files relative to cwd
+    return base / f"pack-{tag:08x}.marshal"
+
+
+def _stamp(directory: Path) -> tuple:
+    """What the cached pack depends on: the rule files and the code that reads them."""
+    import sys
+
+    here = Path(__file__).parent
+    files = sorted(directory.glob("*.yaml")) + [here / n for n in ("engine.py", "text.py", "typos.py", "schema.py")]
+    out = [sys.version, str(directory), str(Path.cwd())]
+    for f in files:
+        st = f.stat()
+        out.append((f.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _cached_spec(directory: Path) -> dict:
+    """``pack_spec(directory, strict=False)``, kept on disk between processes
+    (reading the YAML and working out the scanners costs ~150 ms; the cache
+    ~2 ms).  The cache is keyed by the files' sizes and times and rebuilt
+    whenever one changes; any problem with it falls back to loading."""
+    import marshal
+    import os
+
+    try:
+        path = _cache_file(directory)
+        stamp = _stamp(directory)
+    except OSError:
+        return pack_spec(directory, strict=False)
+    try:
+        kept = marshal.loads(path.read_bytes())
+        if kept[0] == stamp:
+            return kept[1]
+    except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
+        pass
+    spec = pack_spec(directory, strict=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((stamp, spec)))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        pass
+    return spec
 
 
 def scenarios() -> list[Scenario]:
@@ -1067,17 +1247,40 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
         error = True
         findings.append(Finding("answer.unchanged", "forbidden",
                                 "答案和原句一样：请按要求改写，不要照抄原句。", None, sc.suggestion))
-    # the characters present decide which rules can match at all; for a long
-    # answer nearly every character is present, so skip building the set
-    chars = set(norm.text) if len(norm.text) <= _CHARSET_LIMIT else None
+    # the characters present decide which rules can match at all, and (for
+    # an answer of usual length) the pairs of adjacent characters too
+    text = norm.text
+    chars = set(text)
+    grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
     turn = _turn_findings(norm, sc, chars)
     error |= bool(turn)
     findings += turn
 
+    # the rules that can match at all, looked up by the characters and pairs present
+    maybe = _candidates(sc, chars, grams) if grams is not None else None
     joined = False  # the comma-free view, built when a rule first needs it
+    maybe_joined = None
     for rule in sc.active:
+        if maybe is not None and rule.id not in maybe:
+            if not (rule.across_commas and "," in text):
+                continue
+            if joined is False:
+                joined = _joined_view(norm)
+                maybe_joined = _candidates(sc, chars, joined[1]) if joined and joined[1] is not None else None
+            if maybe_joined is not None and rule.id not in maybe_joined:
+                continue  # nothing it could match in the comma-free view either
+            spans: list[tuple[int, int]] = _joined_hits(rule, norm, MAX_HITS_PER_RULE, joined, chars)
+            if spans:
+                suggestion = rule.suggestion_for(sc.key) or sc.suggestion
+                error |= rule.level == "error"
+                kind = _LEVEL_KIND[rule.level]
+                for s, e in spans:
+                    findings.append(Finding(rule.id, kind,
+                                            _fill(rule.message, _phrase(norm, s, e), suggestion=suggestion),
+                                            norm.span(s, e), suggestion, rule.source))
+            continue
         if rule.kind == "count":
-            hits = rule.hits(norm, chars=chars)
+            hits = rule.hits(norm, chars=chars, grams=grams)
             if len(hits) <= rule.maximum:
                 continue
             suggestion = rule.suggestion_for(sc.key) or sc.suggestion
@@ -1088,10 +1291,12 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
                                     _fill(rule.message, norm.original[a:b], len(hits), rule.maximum, suggestion),
                                     (a, b), suggestion, rule.source))
             continue
-        spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars)]
+        spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars, grams=grams)]
         if rule.across_commas and len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
             if joined is False:
                 joined = _joined_view(norm)
+                if maybe is not None and joined and joined[1] is not None:
+                    maybe_joined = _candidates(sc, chars, joined[1])
             spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
         if not spans:
             continue
@@ -1106,7 +1311,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     missing: list[Finding] = []
     first_hit: dict[str, int] = {}
     for req in sc.requires:
-        hit = req.hits(norm, 1, chars=chars)
+        hit = req.hits(norm, 1, chars=chars, grams=grams) if maybe is None or req.id in maybe else []
         if hit:
             met += 1
             first_hit[req.id] = hit[0].span()
@@ -1137,6 +1342,44 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     score = 0.0 if error else round(met / total, 4)
     passed = not error and met == total
     return Result(passed, score, findings, sc.key)
+
+
+def _candidates(sc: Scenario, chars: set[str], grams: set[str]) -> set[str]:
+    """Ids of the scenario's rules that may match an answer with these
+    characters and pairs of adjacent characters (a superset: each rule
+    left out has no scanner that could match, see Rule.may_match)."""
+    if not sc.lookup:  # (ids of rules without a pre-check, {character or pair: ids})
+        sc.lookup.append(_index(sc))
+    always, keyed = sc.lookup[0]
+    out = set(always)
+    for key in chars:
+        found = keyed.get(key)
+        if found is not None:
+            out |= found
+    for key in grams:
+        found = keyed.get(key)
+        if found is not None:
+            out |= found
+    return out
+
+
+def _index(sc: Scenario) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    always: set[str] = set()
+    keyed: dict[str, set[str]] = {}
+    for rule in sc.active + sc.requires:
+        keys: set[str] = set()
+        for (first, _), gate in zip(rule.scanners, rule.gates):
+            if gate is not None:
+                keys.update(gate[0])
+                keys.update(gate[1])
+            elif first is not None:
+                keys.update(first)
+            else:
+                always.add(rule.id)
+                break
+        for key in keys:
+            keyed.setdefault(key, set()).add(rule.id)
+    return frozenset(always), {k: frozenset(v) for k, v in keyed.items()}
 
 
 _KIND_RANK = {"forbidden": 0, "warning": 1, "missing": 2}
@@ -1241,13 +1484,22 @@ _SLIPS: dict[str, object] = {}
 def _slip(req: Rule, norm: Normalised):
     """((start, end), typed, intended) for a typing slip that, put right,
     meets the requirement; or None."""
-    loose = _SLIPS.get(req.id)
-    if loose is None:
+    entry = _SLIPS.get(req.id)
+    if entry is None:
         from .typos import homophones, lenient
         widened = lenient(req.regex.pattern, homophones())
-        loose = _SLIPS[req.id] = re.compile(widened) if widened else False
-    if loose is False:
+        gate = _gate(widened) if widened else None
+        entry = _SLIPS[req.id] = (re.compile(widened), gate and (frozenset(gate[0]), frozenset(gate[1]))) \
+            if widened else False
+    if entry is False:
         return None
+    loose, gate = entry
+    if gate is not None:
+        text = norm.text
+        chars = set(text)
+        grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+        if not _gate_open(gate, text, chars, grams):
+            return None
     from .typos import find_slip, homophones
     found = find_slip(norm.text, loose, req.regex.compiled(), homophones())
     if found is None or norm.is_unsaid(*found[0]):

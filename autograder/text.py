@@ -350,7 +350,9 @@ _NOT_SAYING = re.compile(
     "(?:跟[您你]|和[您你]|对[您你]|向[您你])?(?:说|讲)(?:出)?")
 # the customer's words reported: 您说… / 客户反映… (found at the verb, then the
 # subject is checked just before it, so a long run of 你 costs nothing)
-_REPORTING = re.compile("(?:说|讲|提到|反映|表示|抱怨)(?![话得的出明清过])[:,]?")
+# (the lookbehind is the last character of any _REPORTER match: a verb that
+# no reporter can precede is not even looked at, so a run of 说 costs nothing)
+_REPORTING = re.compile("(?<=[您你户方才前刚直是])(?:说|讲|提到|反映|表示|抱怨)(?![话得的出明清过])[:,]?")
 _REPORTER = re.compile("(?:[您你]|客户|对方)(?:刚才|之前|刚刚|一直|是)?$")
 _CLAUSE_END = re.compile("[,.!?;]")
 _REPORT_LIMIT = 30  # an unquoted report runs to the end of its clause, at most this far
