@@ -30,6 +30,14 @@ TYPED_NAMES = {"t_space": " =1+1", "t_nbsp": "\u00a0=1+1", "t_ideographic": "\u3
 ANSWER = "\u00a0=HYPERLINK(\"http://127.0.0.1/\",\"您好\")"
 
 
+def _rewrite_var() -> str:
+    """The first rewrite question of the assignment (its 第N题 follows the bank)."""
+    from autograder.bank import load_bank
+
+    return next(q.var for ch in load_bank(kit.EXERCISES / "bank") if ch.assignment == ASSIGNMENT
+                for q in ch.questions if q.type == "rewrite")
+
+
 def _formula_like(text: str) -> bool:
     """Independent of the kit: the first visible character, folded with NFKC, starts a formula."""
     for ch in text:
@@ -69,7 +77,7 @@ def _grade(course, students: dict[str, str | None], tmp):
         assert not import_roster(path, course).skipped
     for sid in students:
         answers = kit.key_answers(ASSIGNMENT)
-        answers["第14题"] = '"' + ANSWER.replace('"', '\\"') + '"'
+        answers[_rewrite_var()] = '"' + ANSWER.replace('"', '\\"') + '"'
         kit.submit(course, sid, ASSIGNMENT, kit.fill(kit.release_notebook(course, ASSIGNMENT), answers))
     kit_grade(course)
     with warnings.catch_warnings():
