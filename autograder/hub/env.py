@@ -31,9 +31,25 @@ STAMP = "kefu-hub.json"
 
 
 def project_root() -> Path | None:
-    """The kit's source tree (with pyproject.toml) when the kit runs from one."""
-    here = Path(__file__).resolve().parents[2]
-    return here if (here / "pyproject.toml").is_file() and (here / "autograder").is_dir() else None
+    """The kit's source tree (with pyproject.toml) when the kit was installed from one.
+
+    Read from the install record (PEP 610 ``direct_url.json``), not by walking up
+    from the package: nothing is ever looked for next to the installed package.
+    """
+    from importlib.metadata import distributions
+    from urllib.parse import unquote, urlparse
+
+    for dist in distributions(name="kefu-autograder"):
+        record = dist.read_text("direct_url.json")
+        if not record:
+            continue
+        url = urlparse(json.loads(record).get("url", ""))
+        if url.scheme != "file":
+            continue
+        root = Path(unquote(url.path))
+        if (root / "pyproject.toml").is_file() and (root / "autograder").is_dir():
+            return root
+    return None
 
 
 def _source_digest(root: Path) -> str:
