@@ -115,3 +115,11 @@ def test_readme_counts_match_the_data():
     directions = Counter(call["direction"] for _, call in CALLS)
     expected = {**why, **verdicts, **directions, "total": len(CALLS)}
     assert {k: int(v) for k, v in rows.items()} == expected
+    per_file = re.findall(r"^\| ([a-z_]+\.yaml) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", readme, flags=re.M)
+    assert {name for name, *_ in per_file} == {path.name for path in FILES}
+    for name, *figures in per_file:
+        calls = [call for file, call in CALLS if file == name]
+        label = Counter(call["label"]["call"] for call in calls)
+        direction = Counter(call["direction"] for call in calls)
+        actual = [len(calls), label["pass"], label["fail"], direction["inbound"], direction["outbound"]]
+        assert [int(f) for f in figures] == actual, name
