@@ -81,6 +81,7 @@ class GradeReport:
     refused: list[Refused] = field(default_factory=list)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)  # course-level problems (nothing graded)
+    warnings: list[str] = field(default_factory=list)  # course-level doubts (graded all the same)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step, summed over notebooks
 
     @property
@@ -94,6 +95,7 @@ class GradeReport:
         lines = [f"评分完成 graded: {len(self.results)} notebooks of {students} students "
                  f"in {self.seconds:.1f} s ({graded} read fully or in part)"]
         lines += [f"error: {e}" for e in self.errors]
+        lines += [f"警告 warning: {w}" for w in self.warnings]
         if self.refused:
             lines.append(f"未评分、未写入成绩库的文件夹 folders refused, nothing written ({len(self.refused)}):")
             for r in self.refused:
@@ -292,6 +294,10 @@ class Grader:
                             f"assignment {name!r} is not in the gradebook: release it first "
                             f"(nbgrader generate_assignment {name}); known: {', '.join(released) or 'none'}")
                 wanted = [a for a in wanted if a in released]
+                from .structure import gradebook_disagreements
+
+                source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", "."))
+                report.warnings += gradebook_disagreements(gb, source, wanted)
                 roster = roster_ids(gb)
                 work = []
                 for a in wanted:

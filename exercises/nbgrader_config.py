@@ -72,6 +72,11 @@ c.GenerateFeedback.preprocessors = [
 ]
 c.FeedbackAnswers.show_key = False
 
+# Once students have submitted, an assignment's questions stay as they are:
+# nbgrader would delete release/<a> before finding out it cannot add or remove
+# cells; this exporter checks first and stops with a message instead.
+c.GenerateAssignment.exporter_class = "autograder.structure.GuardedGenerateExporter"
+
 # Release feedback student by student: a submission placed by hand in
 # submitted/ has no exchange secret; it is skipped and listed instead of
 # stopping the whole class (nbgrader 0.9.6 stops at the first one).
