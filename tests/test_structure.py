@@ -140,3 +140,19 @@ def test_stock_generate_assignment_deletes_release_before_failing(course):
                     "--GenerateAssignment.exporter_class=nbconvert.exporters.NotebookExporter")
     assert out.returncode != 0
     assert not (course / "release" / CH1).exists()
+
+
+def test_adding_questions_mid_term_as_a_new_assignment_as_the_readme_says(course):
+    ch1 = yaml.safe_load((course / "bank" / f"{CH1}.yaml").read_text(encoding="utf-8"))
+    extra = dict(ch1, number=5, assignment="ch5_telephone_extra", title="第一章 电话礼仪 · 补充练习")
+    single = next(q for q in ch1["questions"] if q["type"] == "single")
+    short = next(q for q in ch1["questions"] if q["type"] == "short")
+    extra["questions"] = [dict(single, id="ch5_s01"), dict(short, id="ch5_a01")]
+    (course / "bank" / "ch5_telephone_extra.yaml").write_text(yaml.safe_dump(extra, allow_unicode=True), encoding="utf-8")
+    source, released = _snapshot(course / "source" / CH1), _snapshot(course / "release" / CH1)
+
+    out = _kit("build", cwd=course)
+    assert out.returncode == 0, out.stderr
+    assert _nbgrader(course, "generate_assignment", "ch5_telephone_extra").returncode == 0
+    assert (course / "release" / "ch5_telephone_extra" / "ch5_telephone_extra.ipynb").is_file()
+    assert _snapshot(course / "source" / CH1) == source and _snapshot(course / "release" / CH1) == released
