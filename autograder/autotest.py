@@ -123,6 +123,9 @@ def grade_question(spec: dict, sources: list[str], later: list[str] = ()) -> Out
         marks = {"missing": "✗ ", "forbidden": "✗ ", "warning": "△ 提醒："}
         for f in result.findings:
             lines.append(f"  {marks.get(f.kind, '')}{f.message}")
+        suggestion = next((f.suggestion for f in result.findings if getattr(f, "suggestion", "")), "")
+        if suggestion and not result.passed:
+            lines.append(f"  可以这样说：{suggestion}")
         return Outcome(qid, var, earned, points, verdict, "\n".join(lines), text,
                        tuple(f.rule for f in result.findings))
 

@@ -194,10 +194,24 @@ def _target(ch: Chapter, source_dir: Path) -> Path:
     return source_dir / ch.assignment / f"{ch.notebook}.ipynb"
 
 
-def write_all(bank_dir: str | Path | None = None, source_dir: str | Path = SOURCE_DIR) -> list[Path]:
+def write_all(bank_dir: str | Path | None = None, source_dir: str | Path = SOURCE_DIR,
+              course_dir: str | Path | None = None) -> list[Path]:
+    """Write every chapter's source notebook.
+
+    With ``course_dir`` (the nbgrader course the notebooks belong to), nothing
+    is written when a chapter would add, remove or reorder questions of an
+    assignment students already handed in (:class:`autograder.structure.BuildRefused`).
+    """
     source_dir = Path(source_dir)
+    chapters = load_bank(bank_dir)
+    if course_dir is not None:
+        from .structure import Slot, guard_build
+
+        guard_build(Path(course_dir), {ch.assignment: (_target(ch, source_dir),
+                                                       [Slot(q.id, q.var, q.type) for q in ch.questions])
+                                       for ch in chapters})
     written = []
-    for ch in load_bank(bank_dir):
+    for ch in chapters:
         path = _target(ch, source_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = render(ch)

@@ -105,6 +105,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .build import check_all, write_all
     from .coursesetup import build_paths
     from .schema import SchemaError
+    from .structure import BuildRefused
 
     paths = build_paths(args.course, args.bank, args.source, args.practice)
     try:
@@ -121,9 +122,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
             for p in problems:
                 print(p, file=sys.stderr)
             return 1 if problems else 0
-        for path in write_all(paths.bank, paths.source):
+        course = paths.source.parent if (paths.source.parent / "nbgrader_config.py").is_file() else None
+        for path in write_all(paths.bank, paths.source, course_dir=course):
             print(f"wrote {path}")
     except SchemaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BuildRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -81,6 +81,7 @@ class GradeReport:
     refused: list[Refused] = field(default_factory=list)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)  # course-level problems (nothing graded)
+    warnings: list[str] = field(default_factory=list)  # course-level doubts (graded all the same)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step, summed over notebooks
 
     @property
@@ -94,6 +95,7 @@ class GradeReport:
         lines = [f"评分完成 graded: {len(self.results)} notebooks of {students} students "
                  f"in {self.seconds:.1f} s ({graded} read fully or in part)"]
         lines += [f"error: {e}" for e in self.errors]
+        lines += [f"警告 warning: {w}" for w in self.warnings]
         if self.refused:
             lines.append(f"未评分、未写入成绩库的文件夹 folders refused, nothing written ({len(self.refused)}):")
             for r in self.refused:
@@ -292,6 +294,10 @@ class Grader:
                             f"assignment {name!r} is not in the gradebook: release it first "
                             f"(nbgrader generate_assignment {name}); known: {', '.join(released) or 'none'}")
                 wanted = [a for a in wanted if a in released]
+                from .structure import gradebook_disagreements
+
+                source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", "."))
+                report.warnings += gradebook_disagreements(gb, source, wanted)
                 roster = roster_ids(gb)
                 work = []
                 for a in wanted:
@@ -363,11 +369,15 @@ class Grader:
                 why = str(exc)
             else:
                 why = f"评分出错（{type(exc).__name__}: {_short(exc)}）"
-            results = self._ungradable(gb, assignment, student, dest, why)
+            results = self._ungradable(gb, cache, assignment, student, dest, why)
         return results
 
-    def _ungradable(self, gb, assignment: str, student: str, dest: Path, why: str) -> list[SubmissionResult]:
-        """The submission scores 0 and is marked 无法读取 (manual scores kept); its autograded files go."""
+    def _ungradable(self, gb, cache, assignment: str, student: str, dest: Path, why: str) -> list[SubmissionResult]:
+        """The submission scores 0 and is marked 无法读取 (manual scores kept).
+
+        Its autograded files go; each notebook is replaced by the zero-score
+        release copy (:meth:`_write_zero_notebook`), never by the student's earlier one.
+        """
         from nbgrader.utils import rmtree
 
         gb.db.rollback()
@@ -383,7 +393,9 @@ class Grader:
                 gb.find_submission_notebook(nb.name, assignment, student).late_submission_penalty = None
                 results.append(SubmissionResult(student, assignment, nb.name, "unreadable",
                                                 issues=[Issue(student, assignment, nb.name, None, message)]))
+                self._write_zero_notebook(gb, cache, assignment, student, nb.name, dest, message)
             gb.db.commit()
+            self._set_permissions(dest)
         except Exception as exc:
             gb.db.rollback()
             results = [SubmissionResult(student, assignment, "", "unreadable", issues=[Issue(
@@ -481,6 +493,43 @@ class Grader:
             comment.auto_comment = f"{prefix}：{message}"
         gb.db.flush()
 
+    def _write_zero_notebook(self, gb, cache, assignment: str, student: str, notebook: str, dest: Path,
+                             message: str) -> bool:
+        """An autograded notebook for a submission that could not be read: the release copy, scored 0.
+
+        Formgrader and ``generate_feedback`` need a file in ``autograded/``;
+        without one the student is invisible (HTTP 500, no feedback).  Every
+        test cell says why on stderr (0 points under nbgrader's rule too); the
+        answer cells stay blank.  The student's file in ``submitted/`` is
+        never touched.  Without a release copy nothing is written (False).
+        """
+        import nbformat
+        from nbformat.notebooknode import from_dict
+        from nbgrader import utils
+
+        from .gradebookview import NotebookView
+
+        release = Path(self.coursedir.format_path(self.coursedir.release_directory, ".", assignment))
+        try:
+            nb = nbformat.read(release / f"{notebook}.ipynb", as_version=4)
+            view = NotebookView(gb, cache, notebook, assignment, student)
+            resources = {
+                "nbgrader": {"student": student, "assignment": assignment, "notebook": notebook,
+                             "db_url": self.coursedir.db_url},
+                "autograder": {"gradebook": view}, "unique_key": notebook, "output_files_dir": None,
+            }
+            for pp in self.sanitize:
+                nb, resources = pp(nb, resources)
+            for cell in nb.cells:
+                if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+                    cell.outputs = [from_dict({"output_type": "stream", "name": "stderr",
+                                               "text": f"{UNREADABLE}：{message}\n"})]
+            dest.mkdir(parents=True, exist_ok=True)
+            (dest / f"{notebook}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+        except Exception:  # noqa: BLE001 - the zero scores are recorded; the file is a courtesy
+            return False
+        return True
+
     def _solutions_of(self, assignment: str, notebook: str) -> dict[str, str]:
         from .keycopy import source_solutions
 
@@ -537,6 +586,7 @@ class Grader:
             self._zero(gb, assignment, student, notebook, message, UNREADABLE)
             result.status = "unreadable"
             result.issues.append(Issue(student, assignment, notebook, None, message))
+            self._write_zero_notebook(gb, cache, assignment, student, notebook, dest, message)
             return result
 
         ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
@@ -547,6 +597,7 @@ class Grader:
             self._zero(gb, assignment, student, notebook, message, UNREADABLE)
             result.status = "unreadable"
             result.issues.append(Issue(student, assignment, notebook, None, message))
+            self._write_zero_notebook(gb, cache, assignment, student, notebook, dest, message)
             return result  # its answers belong to other questions: none may count here
 
         t = time.perf_counter()

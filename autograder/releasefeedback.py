@@ -43,10 +43,13 @@ class FeedbackRelease:
     assignment: str
     released: list[tuple[str, str]] = field(default_factory=list)  # (student, notebook)
     skipped: list[Skipped] = field(default_factory=list)
+    ungraded: list[tuple[str, str]] = field(default_factory=list)  # (student, 第N题（简答题）) still waiting
 
     def summary(self) -> str:
         lines = [f"{self.assignment}: 已发布反馈 released {len(self.released)} 份，"
                  f"跳过 skipped {len(self.skipped)} 份"]
+        if self.ungraded:
+            lines.append(ungraded_warning(self.ungraded))
         for s in self.skipped:
             lines.append(f"  - {s.student} / {s.notebook}: {s.reason}")
         if self.skipped:
@@ -62,11 +65,55 @@ def _read(path: str) -> str | None:
         return None
 
 
+def pending_manual_grades(coursedir, assignment: str, student: str | None = None) -> list[tuple[str, str]]:
+    """(student, question label) of every answer still waiting for a manual grade, in the gradebook's order."""
+    import warnings
+
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .course import load_course
+    from .preprocessors.feedbackquestions import TYPE_LABELS
+
+    try:
+        labels = {(q.notebook, q.grade_cell): f"{q.var}（{TYPE_LABELS.get(q.type, q.type)}）"
+                  for nb in load_course(coursedir.root, [assignment]) for q in nb.questions}
+    except (OSError, ValueError):
+        labels = {}
+    found = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            try:
+                submissions = gb.find_assignment(assignment).submissions
+            except MissingEntry:
+                return []
+            for sub in sorted(submissions, key=lambda s: s.student.id):
+                if student and sub.student.id != student:
+                    continue
+                for nb in sub.notebooks:
+                    for grade in nb.grades:
+                        if grade.needs_manual_grade and grade.manual_score is None:
+                            found.append((sub.student.id, labels.get((nb.name, grade.name), grade.name)))
+    return found
+
+
+def ungraded_warning(ungraded: list[tuple[str, str]]) -> str:
+    by_student: dict[str, list[str]] = {}
+    for student, label in ungraded:
+        by_student.setdefault(student, []).append(label)
+    lines = [f"  注意 warning: {len(by_student)} 名学生还有题目没有人工评分，他们的反馈里这些题显示为“待评分”，"
+             "总分暂不含这些题（评完后重新 generate_feedback 再发布）："]
+    lines += [f"    {s}：{'、'.join(labels)}" for s, labels in by_student.items()]
+    return "\n".join(lines)
+
+
 class SafeReleaseFeedback(ExchangeReleaseFeedback):
     """``release_feedback`` that releases per student and skips, with a reason, the ones it cannot."""
 
     released = List(help="(student, notebook) pairs released by the last run (filled in by copy_files)").tag(config=False)
     skipped = List(help="Skipped records of the last run (filled in by copy_files)").tag(config=False)
+    ungraded = List(help="(student, question) pairs still waiting for a manual grade (filled in by copy_files)").tag(
+        config=False)
 
     def copy_files(self) -> None:
         exclude = set(filter(None, (self.coursedir.student_id_exclude or "").split(",")))
@@ -75,6 +122,14 @@ class SafeReleaseFeedback(ExchangeReleaseFeedback):
                                        self.coursedir.assignment_id, escape=True),
             "(?P<notebook_id>[^/]*).html"])
         self.released, self.skipped = [], []
+        try:
+            student = self.coursedir.student_id if self.coursedir.student_id not in ("", "*") else None
+            self.ungraded = pending_manual_grades(self.coursedir, self.coursedir.assignment_id, student)
+        except Exception as exc:  # noqa: BLE001 - the warning must never stop the release
+            self.log.warning("Could not look for ungraded answers: %s", exc)
+            self.ungraded = []
+        if self.ungraded:
+            self.log.warning("\n%s", ungraded_warning(self.ungraded))
         for html_file in sorted(glob.glob(os.path.join(self.src_path, "*.html"))):
             m = re.fullmatch(pattern, html_file)
             if m is None:
@@ -119,4 +174,4 @@ def release_feedback(course_dir: str | Path, assignment: str, student: str | Non
         coursedir.student_id = student
     plugin = SafeReleaseFeedback(coursedir=coursedir, config=config)
     plugin.start()
-    return FeedbackRelease(assignment, list(plugin.released), list(plugin.skipped))
+    return FeedbackRelease(assignment, list(plugin.released), list(plugin.skipped), list(plugin.ungraded))

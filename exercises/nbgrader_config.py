@@ -63,6 +63,7 @@ c.Autograde.autograde_preprocessors = _grade + [
 # Feedback never shows test code or rubrics.  Whether it shows each question's
 # key and explanation is up to you (off by default).
 c.GenerateFeedback.preprocessors = [
+    "autograder.preprocessors.FeedbackQuestions",  # 第N题（单选题）, score or 待评分; warns of ungraded questions
     "autograder.preprocessors.FeedbackAnswers",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.ClearMarkScheme",
@@ -71,6 +72,13 @@ c.GenerateFeedback.preprocessors = [
     "autograder.preprocessors.SanitizeStudentHtml",  # after GetGrades: comments too
 ]
 c.FeedbackAnswers.show_key = False
+# The feedback page in Chinese (nbgrader's own template is English).
+c.GenerateFeedback.exporter_class = "autograder.feedbackexporter.FeedbackExporter"
+
+# Once students have submitted, an assignment's questions stay as they are:
+# nbgrader would delete release/<a> before finding out it cannot add or remove
+# cells; this exporter checks first and stops with a message instead.
+c.GenerateAssignment.exporter_class = "autograder.structure.GuardedGenerateExporter"
 
 # Release feedback student by student: a submission placed by hand in
 # submitted/ has no exchange secret; it is skipped and listed instead of

@@ -120,3 +120,27 @@ def test_no_feedback_generated_is_one_clear_line(course: Path, tmp_path: Path):
     out = _kit("release-feedback", "--course", str(course), ASSIGNMENT)
     assert out.returncode == 0 and "released 0" in out.stdout
     assert "Traceback" not in out.stderr
+
+
+def test_releasing_before_manual_grading_names_the_students_and_questions(course: Path, tmp_path: Path):
+    """Feedback released while a short answer waits for a grader: the instructor is told who and which question."""
+    from autograder.bank import load_bank
+    from autograder.grading import grade_course
+
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as f:
+        f.write(f"\nc.Exchange.root = {str(tmp_path / 'exchange')!r}\n")
+    (tmp_path / "exchange").mkdir()
+    for student, short in (("s1", "先问候，再报工号。"), ("s2", None)):
+        nb = fill(release_notebook(course, ASSIGNMENT), key_answers(ASSIGNMENT), short=short)
+        path = submit(course, student, ASSIGNMENT, nb, TIMESTAMP)
+        (path.parent / "submission_secret.txt").write_text(f"secret-of-{student}", encoding="utf-8")
+    grade_course(course, [ASSIGNMENT], progress=False)
+    assert _nbgrader(course, "generate_feedback", ASSIGNMENT).returncode == 0
+    short_q = next(q for ch in load_bank() if ch.assignment == ASSIGNMENT for q in ch.questions if q.type == "short")
+
+    out = _kit("release-feedback", "--course", str(course), ASSIGNMENT)
+    assert out.returncode == 0, out.stderr
+    assert "1 名学生还有题目没有人工评分" in out.stdout
+    assert f"s1：{short_q.var}（简答题）" in out.stdout and "s2：" not in out.stdout  # s2 left it blank: 0, not pending
+    plain = _nbgrader(course, "release_feedback", ASSIGNMENT)
+    assert plain.returncode == 0 and f"s1：{short_q.var}（简答题）" in plain.stderr

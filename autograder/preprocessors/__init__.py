@@ -2,6 +2,7 @@
 from .checkmetadata import CheckMetadata
 from .dropemptymetadata import DropEmptyMetadata
 from .feedbackanswers import FeedbackAnswers
+from .feedbackquestions import FeedbackQuestions
 from .kernelfreegrade import KernelFreeGrade
 from .recordgrades import RecordGrades
 from .recordlatepenalties import RecordLatePenalties
@@ -10,5 +11,5 @@ from .rescorekitquestions import RescoreKitQuestions
 from .restorekernelspec import RestoreKernelspec
 from .sanitizestudenthtml import SanitizeStudentHtml
 
-__all__ = ["KernelFreeGrade", "CheckMetadata", "FeedbackAnswers", "DropEmptyMetadata", "RestoreCells", "RecordGrades",
+__all__ = ["KernelFreeGrade", "CheckMetadata", "FeedbackAnswers", "FeedbackQuestions", "DropEmptyMetadata", "RestoreCells", "RecordGrades",
            "RecordLatePenalties", "RestoreKernelspec", "RescoreKitQuestions", "SanitizeStudentHtml"]

@@ -4,12 +4,13 @@ Graded once with full marks, then resubmitted all wrong with nbgrader
 metadata that fails to validate: the gradebook kept the old scores under the
 new timestamp and export said 已评分.  Now such a submission scores 0, is
 marked 无法读取 in the gradebook and export, and its stale autograded
-notebook is gone; a gradable re-grade still keeps manual grades.
+notebook is replaced by the blank release copy at 0; a gradable re-grade still keeps manual grades.
 """
 from __future__ import annotations
 
 import copy
 import csv
+import json
 
 import pytest
 
@@ -51,7 +52,12 @@ def test_crashing_resubmission_scores_zero_and_is_marked_unreadable(course, tmp_
     assert all(v == 0 for v in got.values()), got
     assert all(c.startswith(UNREADABLE) for c in comments(course, "mallory"))
     assert any("评分出错" in i.message for i in report.issues if i.student == "mallory")
-    assert not (course / "autograded" / "mallory" / CH1).exists()  # no stale notebook for formgrader or feedback
+    # no stale notebook for formgrader or feedback: the blank release copy, every test cell saying why
+    regraded = json.loads((course / "autograded" / "mallory" / CH1 / f"{CH1}.ipynb").read_text(encoding="utf-8"))
+    tests = [c for c in regraded["cells"] if grade_id(c).endswith("_test")]
+    assert tests and all("".join(c["outputs"][0]["text"]).startswith(UNREADABLE) for c in tests)
+    answers = [c for c in regraded["cells"] if grade_id(c).endswith("_answer") and c["cell_type"] == "code"]
+    assert all("".join(c["source"]).rstrip().endswith('= ""') for c in answers)
     with gradebook(course) as gb:
         assert gb.find_submission(CH1, "mallory").timestamp.day == 21
 

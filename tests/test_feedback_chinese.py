@@ -1,0 +1,114 @@
+"""Feedback students get is in Chinese: 第N题（题型） with its score, rewrite findings, 待评分 until graded by hand.
+
+Before: nbgrader's English template ("Test cell (Score …)" per question,
+"Student's answer", "Comments: No response"), an ungraded short answer shown
+as 0, and no word to the instructor that feedback went out before grading.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import EXERCISES, fill, key_answers, release_notebook, submit
+
+from autograder.bank import load_bank
+from autograder.grading import course_gradebook, grade_course
+from autograder.preprocessors import FeedbackQuestions
+
+CH1 = "ch1_telephone"
+BIN = Path(sys.executable).parent
+
+
+def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    out = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out
+
+
+def _chapter():
+    return next(c for c in load_bank(EXERCISES / "bank") if c.assignment == CH1)
+
+
+@pytest.fixture
+def short_answer_not_graded_yet(course: Path) -> Path:
+    """Wrong answers and a short answer, graded kernel-free: the short answer waits for a grader."""
+    submit(course, "s1", CH1, fill(release_notebook(course, CH1), key_answers(CH1, wrong=True),
+                                   short="我会先问候客户，再报工号。"))
+    grade_course(course, [CH1], progress=False)
+    return course
+
+
+def _html(course: Path) -> str:
+    return (course / "feedback" / "s1" / CH1 / f"{CH1}.html").read_text(encoding="utf-8")
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.slow
+def test_feedback_labels_each_question_in_chinese_and_marks_the_short_answer_pending(short_answer_not_graded_yet):
+    course = short_answer_not_graded_yet
+    out = _nbgrader(course, "generate_feedback", CH1)
+    html, text = _html(course), _text(_html(course))
+    ch = _chapter()
+    labels = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "short": "简答题"}
+    for q in ch.questions:
+        assert f"{q.var}（{labels[q.type]}）" in text, q.var
+    for english in ("Test cell", "Student's answer", "Comments:", "Score:", "Written response", "No response"):
+        assert english not in text, english
+    short = next(q for q in ch.questions if q.type == "short")
+    assert re.search(rf"{short.var}（简答题） 待评分", text)
+    single = next(q for q in ch.questions if q.type == "single")
+    assert re.search(rf"{single.var}（单选题） 0 / {single.points:g} 分", text)
+    # a rewrite's findings and what to say instead
+    rewrite = next(q for q in ch.questions if q.type == "rewrite")
+    assert "改写未通过" in text and "可以这样说" in text
+    from autograder import check
+
+    finding = check(rewrite.bad, rewrite.scenario, original=rewrite.bad).findings[0]
+    assert finding.message[:12] in text
+    assert "run_test" not in html and rewrite.model_answer not in html
+    # the instructor is told who and what is still ungraded
+    log = out.stdout + out.stderr
+    assert f"s1 的 {CH1}/{CH1} 还有 1 题没有人工评分：{short.var}（简答题）" in log
+
+
+@pytest.mark.slow
+def test_feedback_shows_the_manual_grade_once_given(short_answer_not_graded_yet):
+    course = short_answer_not_graded_yet
+    short = next(q for q in _chapter().questions if q.type == "short")
+    with course_gradebook(course) as gb:
+        gb.find_grade(short.grade_cell, CH1, CH1, "s1").manual_score = 3
+        gb.db.commit()
+    out = _nbgrader(course, "generate_feedback", CH1, "--force")
+    text = _text(_html(course))
+    assert "待评分" not in text and "没有人工评分" not in out.stdout + out.stderr
+    assert re.search(rf"{short.var}（简答题） 3 / {short.points:g} 分", text)
+
+
+def test_a_new_question_type_only_needs_its_label():
+    """The labels come from the test spec's type, else from the question heading: no template change."""
+    def cell(kind, gid, source, **nbg):
+        meta = {"nbgrader": {"grade_id": gid, "grade": False, "solution": False, "locked": True, **nbg}}
+        if kind == "code":
+            return nbformat.v4.new_code_cell(source, metadata=meta)
+        return nbformat.v4.new_markdown_cell(source, metadata=meta)
+
+    spec = '{"qid": "ch9_c01", "type": "call", "var": "第1题", "points": 10}'
+    nb = nbformat.v4.new_notebook(cells=[
+        cell("markdown", "ch9_c01_question", "### 第1题（通话题，10 分）\n\n接一通投诉电话。"),
+        cell("code", "ch9_c01_answer", '第1题 = ""', solution=True, locked=False),
+        cell("code", "ch9_c01_test", f"run_test({spec})", grade=True, points=10),
+    ])
+    found = FeedbackQuestions()._questions(nb)
+    assert found["ch9_c01"]["label"] == "第1题（通话题）" and found["ch9_c01"]["grade_cell"] == "ch9_c01_test"
+    labelled = FeedbackQuestions(type_labels={"call": "通话练习"})._questions(nb)
+    assert labelled["ch9_c01"]["label"] == "第1题（通话练习）"
