@@ -11,7 +11,10 @@ experience, so reading is tolerant:
 
 What cannot be read yields a ``Read``/``Choice`` with an ``error`` saying
 exactly what to fix.  Nothing here evaluates student code: ``ast`` parses it
-and ``ast.literal_eval`` accepts literals only.
+and ``ast.literal_eval`` accepts literals only.  Constant string expressions
+a kernel would turn into the same text are read as that text, from the tree
+alone: ``f"C"`` (an f-string without ``{…}``), ``"A" + "B"`` and
+parenthesised strings (also as elements of a list, tuple or set).
 """
 from __future__ import annotations
 
@@ -54,7 +57,41 @@ def _literal(node: ast.AST) -> tuple[bool, object]:
     try:
         return True, ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        pass
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        items = [_constant_string(e) for e in node.elts]
+        if all(i is not None for i in items):
+            return True, {ast.List: list, ast.Tuple: tuple, ast.Set: set}[type(node)](items)
         return False, None
+    text = _constant_string(node)
+    return (text is not None), text
+
+
+_MAX_PARTS = 1000  # a longer "+" chain is not an answer
+
+
+def _constant_string(node: ast.AST) -> str | None:
+    """The text of a string literal, an f-string without placeholders, or a ``+`` chain of those.
+
+    Read from the tree, iteratively (a long chain cannot exhaust the stack);
+    anything else (names, calls, ``{…}`` in an f-string, ``*``) is None.
+    """
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        if len(parts) + len(stack) > _MAX_PARTS:
+            return None
+        n = stack.pop()
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            parts.append(n.value)
+        elif isinstance(n, ast.JoinedStr) and all(
+                isinstance(v, ast.Constant) and isinstance(v.value, str) for v in n.values):
+            parts.append("".join(v.value for v in n.values))
+        elif isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+            stack += [n.right, n.left]  # the left operand is taken first
+        else:
+            return None
+    return "".join(parts)
 
 
 def _parse(source: str) -> ast.Module | None:
@@ -82,7 +119,7 @@ def _strip_quotes(rhs: str) -> str | None:
 
 
 _CODE_MESSAGE = ("{var} 要直接写在引号里，例如 {var} = \"B\"；"
-                 "不要写成变量、函数调用或运算（评分时不会运行代码）。")
+                 "不要写成变量、函数调用、数字运算或带 {{}} 的 f 字符串（评分时不会运行代码）。")
 
 
 class AnswerCell:

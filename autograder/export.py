@@ -27,11 +27,20 @@ precedence:
 
 * 未提交 — no submission of the assignment, or the notebook is missing from it
   (the autograder's comment starts with ``未提交：``); scores empty;
-* 无法读取 — the file or an answer could not be read (autograder comment
-  ``无法读取：``) and no manual score has replaced it; such answers score 0;
+* 文件无法读取 — the notebook file itself could not be read (not JSON, too
+  large, not this assignment's notebook: every answer cell carries the same
+  ``无法读取：`` comment) and no manual score has replaced it; every answer
+  scores 0;
+* 有题目无法读取 — the file was read but one or more answers could not be
+  (autograder comment ``无法读取：`` on those answers, e.g. a letter that is
+  not an option) and no manual score has replaced them; those answers score 0,
+  the others count;
 * 待人工评分 — a cell needs a manual grade (``needs_manual_grade``) and has no
   manual score yet (the short answer until it is graded in formgrader);
 * 已评分 — everything is graded.
+
+An unreadable file or answer never hides a short answer still waiting for a
+grader: both are listed, e.g. ``有题目无法读取、待人工评分``.
 
 A chapter total is the sum of the chapter's known scores (minus nbgrader's
 late penalty, shown in its own column when any exists); it is empty when the
@@ -62,11 +71,16 @@ __all__ = [
     "ExportError", "Question", "Chapter", "Mark", "ChapterResult", "StudentRow", "ScoreTable",
     "Answer", "ExportResult", "read_scores", "read_answers", "analyse", "export_course",
     "write_csv", "write_xlsx", "neutralise",
-    "GRADED", "MISSING", "UNREADABLE", "PENDING", "STATUSES",
+    "GRADED", "MISSING", "UNREADABLE", "FILE_UNREADABLE", "ANSWER_UNREADABLE", "PENDING", "STATUSES",
+    "SMALL_SAMPLE", "small_sample_note", "chapter_status",
 ]
 
-GRADED, MISSING, UNREADABLE, PENDING = "已评分", "未提交", "无法读取", "待人工评分"
-STATUSES = (MISSING, UNREADABLE, PENDING, GRADED)  # precedence, highest first
+GRADED, MISSING, PENDING = "已评分", "未提交", "待人工评分"
+FILE_UNREADABLE, ANSWER_UNREADABLE = "文件无法读取", "有题目无法读取"
+UNREADABLE = FILE_UNREADABLE  # the older name: a whole file that could not be read
+STATUSES = (MISSING, FILE_UNREADABLE, ANSWER_UNREADABLE, PENDING, GRADED)  # the order they are listed in
+STATUS_JOIN = "、"  # 有题目无法读取、待人工评分
+SMALL_SAMPLE = 20  # fewer students than this: item statistics are shown with a caveat
 
 TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "short": "简答题", "task": "任务", "": ""}
 
@@ -127,10 +141,50 @@ class ChapterResult:
     penalty: float = 0.0
     marks: dict[str, Mark] = field(default_factory=dict)  # question key -> mark
     note: str = ""  # why it is missing / unreadable (the autograder's comment)
+    file_unreadable: bool = False  # a notebook file of the chapter could not be read at all
 
     @property
     def fully_unreadable(self) -> bool:
-        return bool(self.marks) and all(m.state == "unreadable" for m in self.marks.values())
+        return self.file_unreadable or (bool(self.marks) and all(m.state == "unreadable" for m in self.marks.values()))
+
+    @property
+    def pending(self) -> bool:
+        return any(m.state == "pending" for m in self.marks.values())
+
+    def has(self, status: str) -> bool:
+        """Whether ``status`` is one of the words in this chapter's status (it may list two)."""
+        return status in self.status.split(STATUS_JOIN)
+
+
+def chapter_status(states: set[str], file_unreadable: bool) -> str:
+    """The status word(s) of a chapter from its questions' states (see the module docstring)."""
+    if "missing" in states:
+        return MISSING
+    words = []
+    if "unreadable" in states:
+        words.append(FILE_UNREADABLE if file_unreadable else ANSWER_UNREADABLE)
+    if "pending" in states:
+        words.append(PENDING)
+    return STATUS_JOIN.join(words) or GRADED
+
+
+def small_sample_note(n: int, where: str = "本章") -> str:
+    """The caveat on item statistics computed from fewer than SMALL_SAMPLE students ("" when enough)."""
+    if n >= SMALL_SAMPLE:
+        return ""
+    return (f"注意：{where}只有 {n} 名学生的成绩参与统计（少于 {SMALL_SAMPLE} 人），难度、区分度和点二列相关"
+            f"受个别学生影响很大，仅供参考，不宜据此修改或淘汰题目。")
+
+
+def _whole_file_unreadable(texts: list[str]) -> bool:
+    """The grader's mark for a notebook it could not read: one 无法读取 comment on every answer cell.
+
+    An answer that could not be read gets its own message naming the question
+    (``第3题…无法读取答案——…``), so two unreadable answers never share a text.
+    """
+    texts = [t for t in texts if t]
+    return (bool(texts) and len(set(texts)) == 1 and _prefix(texts[0]) == "unreadable"
+            and "无法读取答案" not in texts[0])
 
 
 @dataclass
@@ -349,12 +403,14 @@ def read_scores(course_dir: str | Path) -> ScoreTable:
                 res.note = "没有提交记录"
                 res.marks = {q.key: Mark(None, "missing") for q in ch.questions}
                 continue
-            missing_notebooks = set()
+            missing_notebooks, unreadable_notebooks = set(), set()
             for nbname in {q.notebook for q in ch.questions}:
                 texts = nb_comments.get((sid, ch.assignment, nbname), [])
                 if (sid, ch.assignment, nbname) not in penalty_of or (texts and all(_prefix(t) == "missing" for t in texts)):
                     missing_notebooks.add(nbname)
                     res.note = next((t for t in texts if t), "没有提交这个 notebook")
+                elif _whole_file_unreadable(texts):
+                    unreadable_notebooks.add(nbname)
                 res.penalty += penalty_of.get((sid, ch.assignment, nbname), 0.0)
             for q in ch.questions:
                 if q.notebook in missing_notebooks:
@@ -376,9 +432,10 @@ def read_scores(course_dir: str | Path) -> ScoreTable:
                     state = "graded"
                 res.marks[q.key] = Mark(value, state, comment if state == "unreadable" else "")
             states = {m.state for m in res.marks.values()}
-            res.status = (MISSING if "missing" in states else UNREADABLE if "unreadable" in states
-                          else PENDING if "pending" in states else GRADED)
-            if res.status == UNREADABLE and not res.note:
+            res.file_unreadable = any(res.marks[q.key].state == "unreadable" for q in ch.questions
+                                      if q.notebook in unreadable_notebooks)
+            res.status = chapter_status(states, res.file_unreadable)
+            if "unreadable" in states and not res.note:
                 res.note = next(m.comment for m in res.marks.values() if m.state == "unreadable")
             known = [m.score for m in res.marks.values() if m.score is not None]
             if known or res.status != MISSING:
@@ -494,6 +551,10 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)  # e.g. missing glyphs while drawing charts
     checks: list[RewriteCheck] = field(default_factory=list)  # every rewrite answer checked, with its findings
 
+    def sample_size(self) -> int:
+        """The most students any chapter's item statistics were computed from."""
+        return max((st.n for stats in self.items.values() for st in stats), default=0)
+
     def hardest_items(self, n: int = 3) -> list[ItemStats]:
         """The ``n`` questions with the lowest difficulty p (ties: chapter order)."""
         stats = [st for ch in self.table.chapters for st in self.items.get(ch.assignment, []) if st.p is not None]
@@ -517,6 +578,9 @@ class ExportResult:
         flagged = [st for stats in self.items.values() for st in stats if st.flags]
         if flagged:
             lines.append(f"  需要检查的题目 flagged questions: {len(flagged)}（见 scores.xlsx 的“题目分析”）")
+        n = self.sample_size()
+        if self.table.chapters and n < SMALL_SAMPLE:
+            lines.append(f"  {small_sample_note(n, '题目分析')}")
         for name, path in self.files.items():
             lines.append(f"  {name}: {path}")
         lines += [f"  warning: {w}" for w in self.warnings]

@@ -92,18 +92,27 @@ def score_distribution(result: "ExportResult") -> "Figure":
 
 
 def difficulty_discrimination(result: "ExportResult") -> "Figure":
+    from .export import small_sample_note
+
     fig = _figure(8.0, 5.2)
     ax = fig.add_subplot()
-    ax.set_title("题目难度与区分度（红圈：需要检查的题目，详见“题目分析”）", fontsize=13, loc="left")
     stats = [st for ch in result.table.chapters for st in result.items.get(ch.assignment, [])
              if st.p is not None and st.discrimination is not None]
+    flagged = [st for st in stats if st.flags]
+    title = "题目难度与区分度"
+    if flagged:  # the rings are only mentioned when there are some
+        title += "（红圈：需要检查的题目，详见“题目分析”）"
+    n = max((st.n for st in stats), default=0)
+    if stats and small_sample_note(n):
+        title += f"\n样本只有 {n} 人（少于 20 人），统计仅供参考"
+    ax.set_title(title, fontsize=13, loc="left")
     if not stats:
         _empty(ax)
         return fig
     ax.axhspan(-1, 0.2, color="#fbeaea", zorder=0)
     for y, label in ((0.2, "D = 0.2"), (0.4, "D = 0.4")):
         ax.axhline(y, color=GREY, linestyle="--", linewidth=1, zorder=1)
-        ax.text(1.04, y + 0.01, label, ha="right", va="bottom", fontsize=8, color=GREY)
+        ax.text(1.06, y + 0.01, label, ha="right", va="bottom", fontsize=8, color=GREY)
     for qtype, name in TYPE_NAME.items():
         pts = [st for st in stats if st.item.type == qtype]
         if pts:
@@ -112,7 +121,6 @@ def difficulty_discrimination(result: "ExportResult") -> "Figure":
     other = [st for st in stats if st.item.type not in TYPE_NAME]
     if other:
         ax.scatter([st.p for st in other], [st.discrimination for st in other], s=36, color=GREY, label="其他", zorder=3)
-    flagged = [st for st in stats if st.flags]
     if flagged:
         ax.scatter([st.p for st in flagged], [st.discrimination for st in flagged], s=150, facecolors="none",
                    edgecolors=RED, linewidths=1.6, label="需要检查", zorder=4)
@@ -121,9 +129,11 @@ def difficulty_discrimination(result: "ExportResult") -> "Figure":
         for st in serious[:12]:
             ax.annotate(st.item.label, (st.p, st.discrimination), textcoords="offset points", xytext=(6, 4),
                         fontsize=8, color=RED)
+    # D and p both reach 1.0: leave room above and to the right so a point there (and its ring) is whole
     low = min(-0.2, min(st.discrimination for st in stats) - 0.05)
-    ax.set_xlim(-0.02, 1.05)
-    ax.set_ylim(low, 1.0)
+    ax.set_xlim(-0.04, 1.08)
+    ax.set_ylim(low, 1.12)
+    ax.set_yticks([t / 10 for t in range(int(low * 10), 11, 2)])
     ax.set_xlabel("难度 p（平均得分率，越大越容易）")
     ax.set_ylabel("区分度 D（高分组 − 低分组）")
     ax.legend(loc="upper left", fontsize=9, frameon=False)

@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .analytics import BANDS, KIND_LABEL, ScoreSummary, summarise
-from .export import GRADED, MISSING, PENDING, UNREADABLE, TYPE_LABEL, neutralise
+from .export import (ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, SMALL_SAMPLE, STATUS_JOIN,
+                     TYPE_LABEL, neutralise, small_sample_note)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .export import ExportResult, ScoreTable
@@ -35,7 +36,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 MAX_FILL = PatternFill("solid", fgColor="F2F2F2")
 STATUS_FILL = {
     MISSING: PatternFill("solid", fgColor="D9D9D9"),
-    UNREADABLE: PatternFill("solid", fgColor="F8CBAD"),
+    FILE_UNREADABLE: PatternFill("solid", fgColor="F4B084"),
+    ANSWER_UNREADABLE: PatternFill("solid", fgColor="F8CBAD"),
     PENDING: PatternFill("solid", fgColor="FFF2CC"),
     GRADED: None,
 }
@@ -140,7 +142,8 @@ def _sheet_title(name: str) -> str:
 
 
 def _status_style(cell, status: str):
-    fill = STATUS_FILL.get(status)
+    """The colour of the status's first word (两个状态同时存在时按前者着色)."""
+    fill = STATUS_FILL.get(status.split(STATUS_JOIN)[0]) if isinstance(status, str) else None
     if fill is not None:
         cell.fill = fill
 
@@ -219,7 +222,7 @@ def _chapter_sheet(ws: Worksheet, table: "ScoreTable", ch):
             if fixed < c <= fixed + n_q:
                 mark = res.marks.get(ch.questions[c - fixed - 1].key)
                 if mark is not None and mark.state in ("unreadable", "pending"):
-                    cell.fill = STATUS_FILL[UNREADABLE if mark.state == "unreadable" else PENDING]
+                    cell.fill = STATUS_FILL[ANSWER_UNREADABLE if mark.state == "unreadable" else PENDING]
     _body_style(ws, 3, len(head))
     for r in range(3, ws.max_row + 1):
         ws.cell(r, len(head)).alignment = Alignment(wrap_text=True, vertical="center")
@@ -269,10 +272,12 @@ def _stats_sheet(ws: Worksheet, result: "ExportResult"):
                 rows.append(_stats_row(summarise(f"{name} {ch.label}", totals, ch.max_score)))
             rows.append(_stats_row(summarise(f"{name} 总分", [s.total for s in members], table.max_score)))
         r = _stats_block(ws, r, "按班级", rows)
-    counts = [[ch.label] + [sum(s.chapters[ch.assignment].status == st for s in table.students)
-                            for st in (GRADED, PENDING, UNREADABLE, MISSING)] for ch in table.chapters]
-    _put(ws, r, 1, "各章提交状态（人数）", font=Font(name=FONT, bold=True, size=12))
-    _header(ws, r + 1, ["章节", GRADED, PENDING, UNREADABLE, MISSING])
+    kinds = (GRADED, PENDING, ANSWER_UNREADABLE, FILE_UNREADABLE, MISSING)
+    counts = [[ch.label] + [sum(s.chapters[ch.assignment].has(st) for s in table.students) for st in kinds]
+              for ch in table.chapters]
+    _put(ws, r, 1, "各章提交状态（人数；一名学生可同时有“有题目无法读取”和“待人工评分”）",
+         font=Font(name=FONT, bold=True, size=12))
+    _header(ws, r + 1, ["章节", *kinds])
     for i, row in enumerate(counts, start=r + 2):
         for c, v in enumerate(row, start=1):
             _put(ws, i, c, v, border=BORDER)
@@ -286,6 +291,7 @@ ITEM_HEAD = ["章节", "题号", "题型", "满分", "答案", "得分人数", "
 ITEM_TAIL = ["未作答", "无法读取", "需要检查", "备注"]
 
 
+
 def _items_sheet(ws: Worksheet, result: "ExportResult"):
     table = result.table
     letters = sorted({o for ch in table.chapters for q in ch.questions for o in q.options})
@@ -294,8 +300,11 @@ def _items_sheet(ws: Worksheet, result: "ExportResult"):
     fmts = {4: "0.##", 7: SCORE_FMT, 8: RATIO_FMT, 10: RATIO_FMT, 12: SCORE_FMT, 13: SCORE_FMT, 14: RATIO_FMT}
     r = 2
     by_key = {q.key: q for q in table.questions}
+    caveats = []
     for ch in table.chapters:
-        for st in result.items.get(ch.assignment, []):
+        stats = result.items.get(ch.assignment, [])
+        note = small_sample_note(max((st.n for st in stats), default=0)) if stats else ""
+        for st in stats:
             q = by_key[st.item.key]
             values = [ch.label, q.var, TYPE_LABEL.get(q.type, q.type), q.max_score, q.answer_key or None, st.n,
                       st.mean, st.p, st.difficulty_level, st.discrimination, st.discrimination_level,
@@ -303,7 +312,8 @@ def _items_sheet(ws: Worksheet, result: "ExportResult"):
             values += [st.option_counts.get(o) if q.options else None for o in letters]
             values += [st.empty if q.options else None, st.unreadable if q.options else None,
                        "\n".join(f.message for f in st.flags),
-                       f"{st.pending} 人待人工评分：评完后重新导出才有统计" if st.pending else ""]
+                       "\n".join(filter(None, [f"{st.pending} 人待人工评分：评完后重新导出才有统计" if st.pending else "",
+                                              f"样本少（{st.n} 人），仅供参考" if note else ""]))]
             for c, v in enumerate(values, start=1):
                 cell = _put(ws, r, c, v, fmts.get(c))
                 if len(ITEM_HEAD) < c <= len(ITEM_HEAD) + len(letters) and letters[c - len(ITEM_HEAD) - 1] in q.answer_key:
@@ -312,7 +322,11 @@ def _items_sheet(ws: Worksheet, result: "ExportResult"):
             if st.flags:
                 ws.cell(r, len(head) - 1).fill = FLAG_FILL
             r += 1
+        if note:
+            caveats.append(f"{ch.label}：{note}")
     _body_style(ws, 2, len(head))
+    for i, text in enumerate(caveats, start=r + 1):  # below the table: the filter range stays the table
+        _put(ws, i, 1, text, font=Font(name=FONT, bold=True, color="C00000"))
     for row in range(2, r):
         for c in (len(head) - 1, len(head)):
             ws.cell(row, c).alignment = Alignment(wrap_text=True, vertical="center")
@@ -360,10 +374,10 @@ def _attention_sheet(ws: Worksheet, table: "ScoreTable"):
             res = s.chapters[ch.assignment]
             if res.status == MISSING:
                 rows = [("（整份）", MISSING, res.note)]
-            elif res.fully_unreadable:
-                rows = [("（整份）", UNREADABLE, res.note)]
+            elif res.file_unreadable:
+                rows = [("（整份）", FILE_UNREADABLE, res.note)]
             else:
-                rows = [(q.var, UNREADABLE if res.marks[q.key].state == "unreadable" else PENDING,
+                rows = [(q.var, ANSWER_UNREADABLE if res.marks[q.key].state == "unreadable" else PENDING,
                          res.marks[q.key].comment or ("等待在 formgrader 里人工评分" if res.marks[q.key].state == "pending" else ""))
                         for q in ch.questions if res.marks[q.key].state in ("unreadable", "pending")]
             for question, status, note in rows:
@@ -407,9 +421,13 @@ def _charts_sheet(ws: Worksheet, charts: dict[str, Path]):
 
 NOTES = [
     ("成绩", "与 scores.csv 相同：每名学生一行（按学号排序），每题得分、每章合计、每章状态和总分。"),
-    ("状态", "未提交 > 无法读取 > 待人工评分 > 已评分（多种情况同时存在时取前者）。"),
+    ("状态", "未提交、文件无法读取、有题目无法读取、待人工评分、已评分。无法读取和待人工评分同时存在时两个都列出，"
+           "例如“有题目无法读取、待人工评分”：筛选时请用“包含”。"),
     ("未提交", "没有提交这一章，或提交里缺少该 notebook：得分格留空（不是 0 分），合计留空，不计入平均分。"),
-    ("无法读取", "文件或某题答案无法读取，按 0 分计；在 formgrader 里人工给分后不再标记。详见“需关注”。"),
+    ("文件无法读取", "整份 notebook 无法读取（文件损坏、不是本作业的文件等），各题按 0 分计；"
+                   "在 formgrader 里人工给分后不再标记。详见“需关注”。"),
+    ("有题目无法读取", "文件读取正常，但有的题答案无法读取（例如填了不存在的选项），这些题按 0 分计，其余题照常计分；"
+                    "在 formgrader 里人工给分后不再标记。详见“需关注”。"),
     ("待人工评分", "简答题等需要人工评分、尚未评分的题：得分格留空，合计暂不含这些题。"),
     ("总分", "各章合计之和；未提交的章不计分。迟交扣分（如有）已从该章合计中扣除。"),
     ("难度 p", "平均分 ÷ 满分。p > 0.7 为易，0.3–0.7 为中，p < 0.3 为难。"),
@@ -420,6 +438,8 @@ NOTES = [
     ("需要检查", "区分度为负；某个干扰项无人选择（作答人数 ≥ 10 时）；正确选项的人数少于某个干扰项。"),
     ("信度 α", "Cronbach α（0/1 计分时即 KR-20），用本章所有学生都有分数的题目计算（不含待人工评分的题）。"),
     ("统计范围", "题目分析不含未提交和整份无法读取的学生；平均分、及格率等按实交人数计算。"),
+    ("样本量", f"参与统计的学生少于 {SMALL_SAMPLE} 人时，难度、区分度等题目统计很不稳定，仅供参考；"
+             "“题目分析”表下方会注明。"),
     ("改写规则", "对每份改写题作答重新运行规则检查：每条规则在几份作答中出现（缺少的要素也计入），并给出一份示例作答。"),
     ("打印", "“成绩”表列很多，缩到一页宽会很小：打印请用“总表”和各章工作表（A4 横向，一页宽，每页重复表头）。"),
     ("公式安全", "学生写的文字若以 = + - @ 等开头，前面加了一个单引号 '，防止被表格软件当作公式执行。"),

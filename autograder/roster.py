@@ -10,16 +10,17 @@ Where things go
 ---------------
 * 学号 → ``Student.id`` (NFKC-normalised, so full-width digits typed on a
   phone become ASCII and match the ``submitted/<id>`` folders).
-* 姓名 → ``last_name`` = 姓 (surname), ``first_name`` = 名 (given name).
-  formgrader shows every student as ``last_name + ", " + first_name`` (and
-  "None" for a missing part), so 王伟 appears as "王, 伟" — the surname first,
-  as in Chinese, in formgrader's own "Last, First" convention — and nbgrader's
-  own CSV export has the surname and given name in their proper columns.
-  Two-character compound surnames (欧阳, 司马, 诸葛 …) are recognised.  The
-  split is lossless: for a Chinese name ``last_name + first_name`` is the
-  name exactly as written (:func:`join_name`).  Names that are not plain
-  Chinese (with ``·`` like 艾力·买买提, spaces, or Latin letters) go whole
-  into ``last_name`` with an empty ``first_name``.
+* 姓名 → ``last_name`` = the whole name as written, ``first_name`` = "".
+  formgrader (nbgrader 0.9.6) builds every name in its lists as
+  ``last_name + ", " + first_name`` (and prints "None" for a missing part);
+  splitting 张伟 into 姓 and 名 made it read "张, 伟".  With the whole name
+  in ``last_name`` the lists read "张伟, " — the name as the class knows it,
+  sorted by it — and the empty ``first_name`` never shows as "None".
+  nbgrader's own CSV export carries the name in its ``last_name`` column.
+  Gradebooks written by earlier versions (姓 and 名 apart) still read as one
+  name everywhere (:func:`join_name`), and re-importing the roster moves them
+  to the whole-name form.  :func:`split_name` remains for callers that want
+  姓 and 名 apart (compound surnames such as 欧阳 are recognised).
 * 班级 → a one-table side store in the same gradebook database,
   ``autograder_student_class(student_id, class_name)``, created on first
   import.  nbgrader's Student has no field for it (email and lms_user_id mean
@@ -30,13 +31,15 @@ Where things go
 Rules
 -----
 Bad rows are reported with their line number (the line of the CSV file, the
-row of the sheet) and skipped: empty 学号, a duplicate 学号 (the first row
-wins), a 学号 that would break paths (``/ \\ : * ? " < > |``, a leading dot,
+row of the sheet) and skipped: empty 学号, empty 姓名, a duplicate 学号 (the
+first row wins), a 学号 that would break paths (``/ \\ : * ? " < > |``, a leading dot,
 control characters, longer than 128 characters), that Excel has turned into
 scientific notation (``2.02401E+11``), or that nbgrader's exchange and
 formgrader cannot carry safely (anything but letters, digits, Chinese
 characters and ``_ . @ -``: no ``+``, spaces or HTML; see
-:mod:`autograder.studentids`).  Importing a roster makes it the list of
+:mod:`autograder.studentids`).  Columns other than 学号, 姓名 and 班级 (性别,
+手机号 …) and cells outside the named columns are not imported, and the
+report says which, so nothing is dropped without a word.  Importing a roster makes it the list of
 students the grader and export accept.  Nothing already in the
 gradebook is lost: existing students keep their grades and any field the file
 leaves empty; students not in the file stay.  Re-importing the same file
@@ -102,6 +105,8 @@ class Roster:
     headers: list[str] = field(default_factory=list)
     has_class: bool = False
     encoding: str = ""
+    ignored_columns: list[str] = field(default_factory=list)  # headers other than 学号/姓名/班级: not imported
+    stray_cells: list[int] = field(default_factory=list)  # lines with text in a column that has no header
 
 
 @dataclass
@@ -112,6 +117,8 @@ class ImportReport:
     skipped: list[RosterProblem] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # in the gradebook, not in the file: left as they are
     dry_run: bool = False
+    ignored_columns: list[str] = field(default_factory=list)
+    stray_cells: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "将" if self.dry_run else "已"
@@ -122,6 +129,13 @@ class ImportReport:
         if self.skipped:
             lines.append("  跳过的行 skipped rows:")
             lines += [f"    - {p}" for p in self.skipped]
+        if self.ignored_columns:
+            lines.append(f"  未导入的列 ignored columns：{'、'.join(self.ignored_columns)}"
+                         "（只导入“学号”“姓名”“班级”三列；其他列的内容没有写入成绩库）")
+        if self.stray_cells:
+            shown = "、".join(f"第{n}行" for n in self.stray_cells[:20]) + (" …" if len(self.stray_cells) > 20 else "")
+            lines.append(f"  没有表头的列里有内容，未导入 cells outside the named columns：{shown}"
+                         "（请检查是否错列，或给这一列加上表头）")
         if self.kept:
             lines.append(f"  成绩库里另有 {len(self.kept)} 名学生不在名单中，已保留（未删除）："
                          f"{', '.join(self.kept[:20])}{' …' if len(self.kept) > 20 else ''}")
@@ -237,6 +251,9 @@ def parse_rows(rows: Iterable[tuple[int, list[object]]], source: str = "名单")
                 header_at, roster.headers = line, [t for t in texts]
                 i_class = _find(texts, CLASS_HEADERS)
                 roster.has_class = i_class is not None
+                used = {i_id, i_name, i_class}
+                roster.ignored_columns = [t for i, t in enumerate(texts) if t and i not in used]
+                named = {i for i, t in enumerate(texts) if t}
                 continue
             if i_id is not None or i_name is not None:
                 lacking = "姓名" if i_name is None else "学号"
@@ -249,6 +266,8 @@ def parse_rows(rows: Iterable[tuple[int, list[object]]], source: str = "名单")
         if not any(texts):
             continue  # a blank line
         get = lambda i: texts[i] if i is not None and i < len(texts) else ""  # noqa: E731
+        if any(t for i, t in enumerate(texts) if i not in named):
+            roster.stray_cells.append(line)
         sid, problem = validate_id(get(i_id))
         if problem:
             roster.problems.append(RosterProblem(line, sid, problem))
@@ -256,9 +275,12 @@ def parse_rows(rows: Iterable[tuple[int, list[object]]], source: str = "名单")
         if sid in ids:
             roster.problems.append(RosterProblem(line, sid, f"学号重复（与第{ids[sid]}行相同），本行跳过"))
             continue
+        name = _clean_name(get(i_name))
+        if not name:
+            roster.problems.append(RosterProblem(line, sid, "姓名为空：请填写学生姓名（formgrader 和成绩表按姓名显示）"))
+            continue
         ids[sid] = line
-        roster.entries.append(RosterEntry(line, sid, _clean_name(get(i_name)),
-                                          _clean_name(get(i_class)) if roster.has_class else ""))
+        roster.entries.append(RosterEntry(line, sid, name, _clean_name(get(i_class)) if roster.has_class else ""))
     if header_at is None:
         found = "；".join("、".join(h) for h in seen_headers[:3]) or "（文件是空的）"
         raise RosterError(f"{source}：找不到表头“学号”和“姓名”（班级可选）。文件开头的表头是：{found}")
@@ -389,7 +411,8 @@ def import_rows(roster: Roster | Iterable[Mapping[str, object]], course_dir: str
         rows = list(roster)
         keys = list(rows[0].keys()) if rows else ["学号", "姓名", "班级"]
         roster = parse_rows([(1, keys)] + [(i, [r.get(k) for k in keys]) for i, r in enumerate(rows, start=2)])
-    report = ImportReport(skipped=list(roster.problems), dry_run=dry_run)
+    report = ImportReport(skipped=list(roster.problems), dry_run=dry_run,
+                          ignored_columns=list(roster.ignored_columns), stray_cells=list(roster.stray_cells))
     course_dir = Path(course_dir).resolve()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLAlchemy 2.x warnings from inside nbgrader's api
@@ -399,9 +422,8 @@ def import_rows(roster: Roster | Iterable[Mapping[str, object]], course_dir: str
             new_classes = {}
             for e in roster.entries:
                 fields = {}
-                if e.name:
-                    last, first = split_name(e.name)
-                    fields.update(last_name=last, first_name=first)
+                if e.name:  # the whole name in last_name: formgrader shows last_name + ", " + first_name
+                    fields.update(last_name=e.name, first_name="")
                 try:
                     student = gb.find_student(e.id)
                 except MissingEntry:

@@ -42,8 +42,34 @@ def test_unrelated_cell_is_not_an_answer():
     assert not read_assignment('run_test({"var": "第1题"})', "第1题").found
 
 
+@pytest.mark.parametrize("source, value", [
+    ('第1题 = f"C"', "C"),  # an f-string without placeholders is just text
+    ('第1题 = F\'A、C\'', "A、C"),
+    ('第1题 = f""', ""),
+    ('第1题 = "A" + "B"', "AB"),
+    ('第1题 = "A" + f"B" + ("C")', "ABC"),
+    ('第1题 = ("您好，" + "请问有什么可以帮您？")', "您好，请问有什么可以帮您？"),
+    ('第1题 = ("B")', "B"),
+    ('第1题 = (\n    "您好，"\n    "这里是客服中心"\n)', "您好，这里是客服中心"),
+    ('第1题 = ["A" + "", f"D"]', ["A", "D"]),
+    ('第1题 = {f"A", "B"}', {"A", "B"}),
+    ('第1题 = “A” + “B”', "AB"),  # Chinese quotes around each part
+])
+def test_constant_string_expressions_read_as_their_text(source, value):
+    read = read_assignment(source, "第1题")
+    assert read.found and read.error is None, read.error
+    assert read.value == value
+
+
 @pytest.mark.parametrize("source", [
-    '第1题 = "A" + "B"',
+    '第1题 = f"{答案}"',
+    '第1题 = f"A{1}"',
+    '第1题 = f"{\'A\'!r}"',
+    '第1题 = "A" * 2',
+    '第1题 = "A" + 答案',
+    '第1题 = "A" + 1',
+    '第1题 = b"A" + b"B"',
+    '第1题 = ["A", "B" + x]',
     "第1题 = chr(66)",
     "第1题 = answer",
     "第1题 = __import__('os').system('echo pwned')",
@@ -90,7 +116,7 @@ def test_find_answer_reports_a_deleted_answer_cell():
 
 
 def test_a_later_unreadable_attempt_hides_an_earlier_answer():
-    read = find_answer(['第1题 = "A"', '第1题 = "A" + "B"'], "第1题")
+    read = find_answer(['第1题 = "A"', '第1题 = "A" + B'], "第1题")
     assert read.error  # the latest intent cannot be read: no silent fallback to "A"
 
 

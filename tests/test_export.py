@@ -15,8 +15,8 @@ import pytest
 from conftest import copy_course
 
 from autograder.fonts import glyph_problems
-from autograder.export import (GRADED, MISSING, PENDING, UNREADABLE, ExportError, export_course, neutralise,
-                               read_scores, write_csv)
+from autograder.export import (ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, STATUSES,
+                               UNREADABLE, ExportError, export_course, neutralise, read_scores, write_csv)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOBODY = "2099001"  # on the roster, submitted nothing
@@ -34,6 +34,7 @@ class Exported:
     planted_student: str  # a rewrite answer "=1+1" in chapter 1
     unreadable_student: str  # chapter 2 notebook is not JSON
     missing_student: str  # chapter 3 notebook deleted
+    bad_letter_student: str  # chapter 1: one single choice answered with a letter that is not an option
     glyph_messages: list[str]
     students: list[str]
 
@@ -63,7 +64,7 @@ def exported(graded_class, tmp_path_factory) -> Exported:
     notebooks = load_course(course)
     assignments = sorted({nb.assignment for nb in notebooks})
     clean = [s for s in sim.students if not any((s.id, a) in sim.problems for a in assignments)]
-    formula, planted, unreadable, missing = (s.id for s in clean[:4])
+    formula, planted, unreadable, missing, bad_letter = (s.id for s in clean[:5])
 
     # the roster: everyone simulated, one name that looks like a formula, one student who submitted nothing
     roster = base / "roster.csv"
@@ -84,6 +85,13 @@ def exported(graded_class, tmp_path_factory) -> Exported:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == q.answer_cell:
             cell["source"] = f'{q.var} = "{FORMULA_ANSWER}"'
     path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    single = next(q for q in ch1.questions if q.type == "single")
+    path = course / "submitted" / bad_letter / ch1.assignment / f"{ch1.notebook}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == single.answer_cell:
+            cell["source"] = f'{single.var} = "Z"'
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     (course / "submitted" / unreadable / ch2.assignment / f"{ch2.notebook}.ipynb").write_text(
         '{"cells": [ 这不是 JSON', encoding="utf-8")
     (course / "submitted" / missing / ch3.assignment / f"{ch3.notebook}.ipynb").unlink()
@@ -92,7 +100,7 @@ def exported(graded_class, tmp_path_factory) -> Exported:
     with glyph_problems() as glyphs:
         result = export_course(course, base / "out")
     return Exported(course, base / "out", result, result.table.chapters, formula, planted, unreadable, missing,
-                    glyphs, [s.id for s in sim.students] + [NOBODY])
+                    bad_letter, glyphs, [s.id for s in sim.students] + [NOBODY])
 
 
 def _row(rows, sid):
@@ -157,12 +165,49 @@ def test_unreadable_submission_is_marked_and_scores_zero(exported: Exported):
     assert set(cells) == {"0"} and total == "0"
 
 
-def test_statuses_are_the_four_known_words(exported: Exported):
+def test_statuses_are_the_known_words(exported: Exported):
     header, rows = _read_csv(exported.out / "scores.csv")
     cols = [i for i, h in enumerate(header) if h.endswith("·状态")]
-    seen = {r[i] for r in rows for i in cols}
-    assert seen <= {GRADED, MISSING, UNREADABLE, PENDING}
-    assert {MISSING, UNREADABLE, PENDING} <= seen
+    seen = {word for r in rows for i in cols for word in r[i].split("、")}
+    assert seen <= set(STATUSES)
+    assert {MISSING, FILE_UNREADABLE, ANSWER_UNREADABLE, PENDING} <= seen
+
+
+def test_one_bad_letter_is_not_an_unreadable_file_and_keeps_the_pending_short_answer(exported: Exported):
+    """One letter that is not an option: that answer scores 0, the rest count, the short answer still waits."""
+    header, rows = _read_csv(exported.out / "scores.csv")
+    ch1 = exported.chapters[0]
+    cells, total, status = _chapter_cells(header, _row(rows, exported.bad_letter_student), ch1)
+    assert status == f"{ANSWER_UNREADABLE}、{PENDING}"
+    assert FILE_UNREADABLE not in status
+    assert _num(total) > 0 and "" in cells  # other answers scored; the short answer's cell stays empty
+    single = next(q for q in ch1.questions if q.type == "single")  # the one answered "Z"
+    assert cells[ch1.questions.index(single)] == "0"
+    _, _, whole = _chapter_cells(header, _row(rows, exported.unreadable_student), exported.chapters[1])
+    assert whole == FILE_UNREADABLE
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(exported.out / "scores.xlsx")["需关注"]
+    listed = [(r[3], r[4]) for r in ([c.value for c in row] for row in ws.iter_rows(min_row=2))
+              if r[0] == exported.bad_letter_student and r[2] == ch1.label]
+    assert any(status == ANSWER_UNREADABLE for _, status in listed)
+    assert any(status == PENDING for _, status in listed)
+    assert not any(q == "（整份）" for q, _ in listed)
+
+
+def test_status_words_are_counted_apart(exported: Exported):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(exported.out / "scores.xlsx")["成绩统计"]
+    values = [[c.value for c in r] for r in ws.iter_rows()]
+    at = next(i for i, r in enumerate(values) if r[0] and str(r[0]).startswith("各章提交状态"))
+    head = values[at + 1]
+    assert {FILE_UNREADABLE, ANSWER_UNREADABLE, PENDING} <= set(head)
+    ch1 = dict(zip(head, values[at + 2]))
+    assert ch1[ANSWER_UNREADABLE] >= 1 and ch1[PENDING] >= ch1[ANSWER_UNREADABLE]
+    ch2 = dict(zip(head, values[at + 3]))
+    assert ch2[FILE_UNREADABLE] >= 1
 
 
 def _num(text: str) -> float:
@@ -389,3 +434,24 @@ def test_missing_gradebook_is_a_clear_error(tmp_path: Path):
     assert done.returncode == 2 and "gradebook" in done.stderr
     with pytest.raises(ExportError):
         export_course(tmp_path / "nowhere", tmp_path / "out")
+
+
+def test_item_statistics_of_a_small_class_carry_a_caveat(course: Path, tmp_path: Path, exported: Exported):
+    from openpyxl import load_workbook
+
+    from autograder.grading import grade_course
+    from autograder.simulate import simulate_class
+
+    simulate_class(course, n_students=6, seed=3, bad_inputs=False)
+    grade_course(course, progress=False)
+    result = export_course(course, tmp_path / "out")
+    assert 0 < result.sample_size() < 20
+    assert "少于 20 人" in result.summary() and f"{result.sample_size()} 名学生" in result.summary()
+    ws = load_workbook(tmp_path / "out" / "scores.xlsx")["题目分析"]
+    notes = [c.value for c in ws["A"] if isinstance(c.value, str) and "少于 20 人" in c.value]
+    assert len(notes) == len(result.table.chapters)
+    assert any("样本少" in (r[-1] or "") for r in ws.iter_rows(min_row=2, values_only=True))
+    # a class of 31: no caveat anywhere
+    assert "少于 20 人" not in exported.result.summary()
+    big = load_workbook(exported.out / "scores.xlsx")["题目分析"]
+    assert not any(("少于 20 人" in str(v) or "样本少" in str(v)) for row in big.iter_rows(values_only=True) for v in row if v)

@@ -42,8 +42,8 @@ def test_utf8_bom_csv(empty_course: Path):
     report = import_roster(ROSTERS / "utf8_bom.csv", empty_course)
     assert report.added == ["2024001", "2024002", "2024003", "2024004"] and not report.skipped
     students = _students(empty_course)
-    assert students["2024001"] == ("王", "伟", "客服2401班")
-    assert students["2024003"] == ("欧阳", "娜娜", "客服2402班")  # compound surname
+    assert students["2024001"] == ("王伟", "", "客服2401班")  # the whole name: formgrader lists read 王伟
+    assert students["2024003"] == ("欧阳娜娜", "", "客服2402班")
     assert join_name(*students["2024004"][:2]) == "艾力·买买提"
 
 
@@ -56,8 +56,8 @@ def test_gbk_csv_as_excel_saves_it(empty_course: Path):
     report = import_roster(ROSTERS / "gbk.csv", empty_course)
     assert sorted(report.added) == ["2024101", "2024102", "2024103"]
     students = _students(empty_course)
-    assert students["2024101"] == ("张", "三丰", "客服2403班")
-    assert students["2024103"] == ("诸葛", "亮", "客服2403班")
+    assert students["2024101"] == ("张三丰", "", "客服2403班")
+    assert students["2024103"] == ("诸葛亮", "", "客服2403班")
 
 
 def test_xlsx_with_title_row_numeric_ids_and_header_notes(empty_course: Path):
@@ -66,7 +66,7 @@ def test_xlsx_with_title_row_numeric_ids_and_header_notes(empty_course: Path):
     assert [e.line for e in roster.entries] == [3, 4, 6]  # sheet rows (title in row 1, a blank row 5)
     import_roster(ROSTERS / "roster.xlsx", empty_course)
     students = _students(empty_course)
-    assert students["2024202"][:2] == ("李", "雷") and students["2024202"][2] == "客服2401班"
+    assert students["2024202"][:2] == ("李雷", "") and students["2024202"][2] == "客服2401班"
     assert students["2024203"][2] == ""  # no 班级 in that row
 
 
@@ -84,7 +84,7 @@ def test_bad_rows_are_reported_by_line_and_skipped(empty_course: Path):
     assert "科学计数法" in problems[10].reason
     assert "|" in problems[13].reason  # lines 11–12 hold one row: a quoted name with a line break
     assert sorted(report.added) == ["2024301", "2024302", "2024303"]
-    assert _students(empty_course)["2024303"][:2] == ("周", "杰")  # full-width digits, line break in the name
+    assert _students(empty_course)["2024303"][:2] == ("周杰", "")  # full-width digits, line break in the name
     text = report.summary()
     assert "第4行" in text and "跳过 9 行" in text
 
@@ -179,3 +179,93 @@ def test_cli_import_and_bad_header(empty_course: Path, tmp_path: Path):
     done = subprocess.run(cmd[:5] + [str(bad), "--course", str(empty_course)], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
     assert done.returncode == 2 and "姓名" in done.stderr and "名称" in done.stderr
+
+
+def test_empty_name_is_rejected_with_its_line(empty_course: Path, tmp_path: Path):
+    path = tmp_path / "roster.csv"
+    path.write_text("学号,姓名,班级\n"
+                    "2024001,王伟,客服2401班\n"
+                    "2024002,,客服2401班\n"
+                    "2024003,   ,客服2401班\n"
+                    "2024004,\u200b,客服2401班\n"
+                    "2024005,李娜,客服2401班\n", encoding="utf-8-sig")
+    report = import_roster(path, empty_course)
+    assert report.added == ["2024001", "2024005"]
+    problems = {p.line: p for p in report.skipped}
+    assert sorted(problems) == [3, 4, 5]
+    assert all("姓名为空" in p.reason for p in problems.values())
+    assert problems[3].id == "2024002"
+    assert set(_students(empty_course)) == {"2024001", "2024005"}
+    text = report.summary()
+    assert "第3行（学号 '2024002'）：姓名为空" in text and "跳过 3 行" in text
+
+
+def test_extra_columns_are_reported_not_dropped_silently(empty_course: Path, tmp_path: Path):
+    path = tmp_path / "roster.csv"
+    path.write_text("学号,姓名,性别,班级,手机号\n"
+                    "2024001,王伟,男,客服2401班,13800000000\n"
+                    "2024002,李娜,女,客服2401班,,备注写在了表头外\n", encoding="utf-8-sig")
+    report = import_roster(path, empty_course)
+    assert report.added == ["2024001", "2024002"] and not report.skipped
+    assert report.ignored_columns == ["性别", "手机号"]
+    assert report.stray_cells == [3]
+    text = report.summary()
+    assert "性别、手机号" in text and "未导入" in text and "第3行" in text
+    assert _students(empty_course)["2024001"] == ("王伟", "", "客服2401班")
+    done = subprocess.run([sys.executable, "-m", "autograder", "roster", "import", str(path), "--course",
+                           str(empty_course), "--dry-run"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0 and "性别、手机号" in done.stdout, done.stderr
+
+
+def test_only_the_three_columns_leave_nothing_to_report(empty_course: Path):
+    report = import_roster(ROSTERS / "utf8_bom.csv", empty_course)
+    assert report.ignored_columns == [] and report.stray_cells == []
+    assert "未导入" not in report.summary()
+
+
+def test_reimport_moves_split_names_to_the_whole_name(empty_course: Path):
+    from autograder.grading import course_gradebook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with course_gradebook(empty_course) as gb:  # a gradebook written when 姓 and 名 were stored apart
+            gb.add_student("2024001", last_name="王", first_name="伟")
+            gb.db.commit()
+    assert join_name("王", "伟") == "王伟"
+    report = import_roster(ROSTERS / "utf8_bom.csv", empty_course)
+    assert "2024001" in report.updated
+    assert _students(empty_course)["2024001"][:2] == ("王伟", "")
+
+
+@pytest.mark.slow
+def test_formgrader_lists_chinese_names_whole(released_course: Path, tmp_path: Path):
+    """Real formgrader in real Chromium: the student list shows 张伟 and 欧阳娜娜, never "张, 伟" or "None"."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pages_support", ROOT / "tests" / "security" / "pages_support.py")
+    pages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pages)
+
+    course = copy_course(released_course, tmp_path / "course")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("学号,姓名\n2024001,张伟\n2024002,欧阳娜娜\n2024003,艾力·买买提\n", encoding="utf-8-sig")
+    assert not import_roster(roster, course).skipped
+    with pages.formgrader(course, tmp_path / "jupyter") as (base, token), pages.chromium() as browser:
+        page = browser.new_page()
+        try:
+            page.goto(f"{base}/formgrader/manage_students?token={token}", wait_until="load")
+            page.wait_for_selector("td:has-text('2024003')", timeout=30_000)
+            rows = page.eval_on_selector_all("table tbody tr", "rows => rows.map(r => r.innerText)")
+        finally:
+            page.close()
+    names = {}
+    for row in rows:
+        cells = [c.strip() for c in row.split("\t")]
+        if len(cells) > 1 and cells[1].startswith("2024"):
+            names[cells[1]] = cells[0]
+    assert set(names) == {"2024001", "2024002", "2024003"}, rows
+    for sid, name in (("2024001", "张伟"), ("2024002", "欧阳娜娜"), ("2024003", "艾力·买买提")):
+        shown = names[sid]
+        # formgrader (nbgrader 0.9.6) joins last_name + ", " + first_name: the name comes whole, then its separator
+        assert shown.startswith(name) and shown.removeprefix(name).strip() in ("", ","), shown
+        assert "None" not in shown and "张, 伟" not in shown

@@ -124,6 +124,38 @@ def test_kernel_free_equals_stock_on_an_honest_simulated_class(released_course, 
     assert any(0 < v < 2 for v in values) and values.count(0) > 5
 
 
+def _as_expression(rhs: str, i: int) -> str:
+    """The same answer typed as a constant string expression: f"…", "a" + "b", or in brackets."""
+    text = json.loads(rhs)
+    if len(text) < 2:
+        return f"f{rhs}" if i % 2 else f"({rhs})"
+    half = len(text) // 2
+    left, right = (json.dumps(part, ensure_ascii=False) for part in (text[:half], text[half:]))
+    return [f"{left} + {right}", f"f{left} + ({right})", f"({left} + f{right})"][i % 3]
+
+
+def test_constant_string_expressions_score_as_under_stock_nbgrader(released_course, tmp_path):
+    """f"C", "A" + "C" and ("…") are what a kernel turns them into: full marks both ways."""
+    stock = tmp_path / "stock"
+    shutil.copytree(released_course, stock)
+    chapters = load_bank(EXERCISES / "bank")[:2]
+    for ch in chapters:
+        answers = {var: _as_expression(rhs, i) for i, (var, rhs) in enumerate(key_answers(ch.assignment).items())}
+        assert any("+" in v for v in answers.values()) and any(v.startswith("f") for v in answers.values())
+        submit(stock, "expr", ch.assignment, fill(release_notebook(stock, ch.assignment), answers))
+    free = tmp_path / "free"
+    shutil.copytree(stock, free)
+    for ch in chapters:
+        _nbgrader(stock, "autograde", ch.assignment)
+    grade_course(free, progress=False)
+    a, b = _all_scores(stock), _all_scores(free)
+    assert a == b, {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)}
+    for ch in chapters:
+        for q in ch.questions:
+            if q.type != "short":
+                assert b[("expr", ch.assignment, q.grade_cell)] == q.points, q.id
+
+
 # ---------------------------------------------------------------- feedback
 
 @pytest.fixture(scope="module")

@@ -67,7 +67,7 @@ def test_crashing_resubmission_scores_zero_and_is_marked_unreadable(course, tmp_
         rows = {r["学号"]: r for r in csv.DictReader(fh)}
     status = next(k for k in rows["mallory"] if k.endswith("·状态"))
     total = next(k for k in rows["mallory"] if k.endswith("·合计"))
-    assert rows["mallory"][status] == "无法读取" and float(rows["mallory"][total]) == 0
+    assert rows["mallory"][status] == "文件无法读取" and float(rows["mallory"][total]) == 0
     assert rows["honest_a"][status] == "待人工评分"
     assert_honest_untouched(course)
 
