@@ -16,6 +16,9 @@ class HubSettings:
     students: dict  # login -> 学号
     ip: str = "127.0.0.1"
     cull_idle_seconds: int = 3600
+    proxy_timeout_ms: int = 300_000
+    proxy_max_clients: int = 1000
+    spawn_timeout: int = 300
 
 
 TEMPLATE = '''\
@@ -32,7 +35,19 @@ c.JupyterHub.bind_url = "http://{ip}:{port}"
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = {hub_port}
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
-c.ConfigurableHTTPProxy.command = [VENV + "/bin/configurable-http-proxy"]
+# The PyPI proxy's tornado client has tornado's defaults: 20 s per request and
+# 10 requests at a time (the rest queue, and time out after 20 s in the queue).
+# A kernel websocket's handshake waits for the kernel's first reply, which takes
+# longer than 20 s when a class starts its kernels together on 2 cores: the
+# student saw HTTP 599.  A 5-minute request timeout and no practical queue, as
+# the npm proxy has (tests/hub/test_hubconfig.py shows the queue).
+c.ConfigurableHTTPProxy.command = [
+    VENV + "/bin/python", "-c",
+    "import sys; from tornado.httpclient import AsyncHTTPClient; "
+    "AsyncHTTPClient.configure(None, max_clients={proxy_max_clients}); "
+    "from configurable_http_proxy.cli import main; sys.exit(main())",
+    "--proxy-timeout={proxy_timeout_ms}",
+]
 c.ConfigurableHTTPProxy.pid_file = {proxy_pid!r}
 c.JupyterHub.db_url = "sqlite:///{hub_dir}/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = "{hub_dir}/jupyterhub_cookie_secret"
@@ -49,8 +64,10 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [VENV + "/bin/jupyterhub-singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
-c.Spawner.start_timeout = 120
-c.Spawner.http_timeout = 120
+# 20 students arriving within a minute on 2 loaded cores took up to ~55 s to spawn;
+# 40 take twice that: 120 s would fail the last ones (bench/bench_hub.py).
+c.Spawner.start_timeout = {spawn_timeout}
+c.Spawner.http_timeout = {spawn_timeout}
 c.Spawner.environment = {{"LANG": "C.UTF-8", "PATH": VENV + "/bin:/usr/local/bin:/usr/bin:/bin"}}
 
 
@@ -90,7 +107,8 @@ def render(layout: ClassLayout, s: HubSettings) -> str:
         ip=s.ip, port=s.port, hub_port=s.hub_port, proxy_api_port=s.proxy_api_port,
         proxy_pid=str(layout.hub_dir / "proxy.pid"), hub_dir=str(layout.hub_dir),
         instructor_config=str(layout.instructor_config), class_config=str(layout.class_config),
-        chapters=str(layout.chapters), cull=s.cull_idle_seconds)
+        chapters=str(layout.chapters), cull=s.cull_idle_seconds,
+        proxy_timeout_ms=s.proxy_timeout_ms, proxy_max_clients=s.proxy_max_clients, spawn_timeout=s.spawn_timeout)
 
 
 def write(layout: ClassLayout, s: HubSettings) -> Path:
