@@ -16,7 +16,7 @@ class HubSettings:
     students: dict  # login -> 学号
     ip: str = "127.0.0.1"
     cull_idle_seconds: int = 3600
-    proxy_timeout_ms: int = 300_000
+    proxy_timeout_ms: int = 600_000  # longer than a spawn's progress stream (spawn_timeout)
     proxy_max_clients: int = 1000
     spawn_timeout: int = 300
 
@@ -24,7 +24,10 @@ class HubSettings:
 TEMPLATE = '''\
 # Written by `python -m autograder hub up` for class {course_id!r}; rewritten on every up.
 import pwd
+import random
+import socket
 import subprocess
+import time
 
 c = get_config()  # noqa: F821
 VENV = {venv!r}
@@ -71,7 +74,33 @@ c.Spawner.http_timeout = {spawn_timeout}
 c.Spawner.environment = {{"LANG": "C.UTF-8", "PATH": VENV + "/bin:/usr/local/bin:/usr/bin:/bin"}}
 
 
+_GIVEN = {{}}  # port -> when a server was given it
+
+
+def server_port():
+    """A free port below the ephemeral range.  The spawner's own pick is an
+    ephemeral port, free when picked; a server that takes 30 s to start on a
+    busy machine can find it taken by another student's kernel (kernels bind
+    ephemeral ports) and the hub then waits on a kernel's socket until the
+    spawn times out."""
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    now = time.monotonic()
+    for _ in range(200):
+        port = random.randrange(max(1024, low - 10000), low)
+        if now - _GIVEN.get(port, -1e9) < 600:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("", port))
+            except OSError:
+                continue
+        _GIVEN[port] = now
+        return port
+    return 0  # the spawner's own pick
+
+
 def pre_spawn(spawner):
+    spawner.port = server_port()
     login = spawner.user.name
     env = dict(spawner.environment)
     if login == INSTRUCTOR:

@@ -136,3 +136,12 @@ def test_proxy_command_takes_the_request_timeout_and_the_client_pool_size(max_cl
         proxy.wait(10)
         backend.shutdown()
     assert (codes == [200] * 50) is all_served, codes
+
+
+def test_single_user_servers_get_free_ports_outside_the_range_kernels_take():
+    _, ns = _load(render(LAYOUT, HubSettings(port=8000, hub_port=18081, proxy_api_port=18001,
+                                             instructor="teacher", students={})))
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    ports = [ns["server_port"]() for _ in range(50)]
+    assert all(max(1024, low - 10000) <= p < low for p in ports)
+    assert len(set(ports)) == 50  # never handed out twice while a server may still be starting
