@@ -355,6 +355,10 @@ def main() -> int:
                 print(hub("down", *common).strip())
             except Exception as exc:  # noqa: BLE001 - go on removing users
                 print(exc)
+            log = state / "classes" / CID / "hub" / "jupyterhub.log"
+            if log.exists():  # the hub's side of any failure
+                shutil.copy(log, f"/tmp/{TAG}-jupyterhub.log")
+                print(f"hub log kept at /tmp/{TAG}-jupyterhub.log")
             for login in logins + [f"{TAG}-t"]:
                 subprocess.run(["userdel", "--remove", login], capture_output=True)
             subprocess.run(["groupdel", f"kefu-{CID}"[:32]], capture_output=True)
