@@ -67,8 +67,8 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [VENV + "/bin/jupyterhub-singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
-# 20 students arriving within a minute on 2 loaded cores took up to ~55 s to spawn;
-# 40 take twice that: 120 s would fail the last ones (bench/bench_hub.py).
+# 40 students arriving within a minute on 2 busy cores: spawn p95 136 s
+# (bench/bench_hub.py); the old 120 s would fail the slowest.
 c.Spawner.start_timeout = {spawn_timeout}
 c.Spawner.http_timeout = {spawn_timeout}
 c.Spawner.environment = {{"LANG": "C.UTF-8", "PATH": VENV + "/bin:/usr/local/bin:/usr/bin:/bin"}}
