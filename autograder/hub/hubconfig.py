@@ -65,6 +65,11 @@ c.PAMAuthenticator.open_sessions = False
 
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [VENV + "/bin/jupyterhub-singleuser"]
+# Kernels talk to their server over unix sockets in the user's 0700 runtime
+# directory, not TCP: TCP ports are picked free, then bound when the kernel has
+# started, and at class start (kernels taking 30-60 s to start) another
+# student's kernel took one in between ("Address already in use"; the kernel died).
+c.Spawner.args = ["--KernelManager.transport=ipc"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 # 40 students arriving within a minute on 2 busy cores: spawn p95 136 s

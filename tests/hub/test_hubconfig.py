@@ -31,6 +31,7 @@ def test_hub_config_binds_where_asked_uses_pam_and_no_admins():
     assert c.JupyterHub.hub_ip == "127.0.0.1" and c.JupyterHub.authenticator_class == "pam"
     assert c.Authenticator.allowed_users == {"s2024001", "teacher"} and c.Authenticator.admin_users == set()
     assert c.Spawner.cmd == ["/opt/kefu-hub/venv/bin/jupyterhub-singleuser"]
+    assert c.Spawner.args == ["--KernelManager.transport=ipc"]  # no TCP port a kernel could lose
     assert "--timeout=1800" in c.JupyterHub.services[0]["command"]
     assert set(c.JupyterHub.load_roles[0]["scopes"]) >= {"delete:servers", "read:users:activity"}
     assert ns["STUDENTS"] == {"s2024001": "2024001"}
