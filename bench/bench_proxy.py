@@ -5,11 +5,17 @@ GETs (sequential and 20 concurrent) to a tiny backend on 127.0.0.1 — the
 traffic a class puts through the proxy (page loads, contents and kernel
 API calls; websockets excluded).
 
+Then what a class start does to each: a kernel websocket whose
+handshake takes 25 s (the server waits for the kernel's first reply; on 2
+loaded cores that is slow) and 80 concurrent 3-s requests, with the port's
+defaults and with the command `hub up` writes.
+
     python bench/bench_proxy.py [--node-proxy PATH] [--python-proxy PATH] [--requests 400]
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.server
 import os
 import socket
@@ -19,6 +25,7 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -86,6 +93,64 @@ def measure(cmd: str, n: int, backend: int) -> dict:
         proc.wait(10)
 
 
+def class_start(cmd: list[str], delay: float = 25.0) -> str:
+    """Slow websocket handshake and 80 concurrent slow requests through the proxy started by ``cmd``."""
+    from tornado import httpclient, web, websocket
+
+    class SlowSocket(websocket.WebSocketHandler):
+        async def get(self, *a):
+            await asyncio.sleep(delay)
+            return await super().get(*a)
+
+        def on_message(self, m):
+            self.write_message(m)
+
+    class SlowGet(web.RequestHandler):
+        async def get(self):
+            await asyncio.sleep(3)
+            self.write("ok")
+
+    async def run() -> str:
+        backend, port = free_port(), free_port()
+        web.Application([(r"/ws", SlowSocket), (r"/slow", SlowGet)]).listen(backend, "127.0.0.1")
+        proc = subprocess.Popen(cmd + ["--ip", "127.0.0.1", "--port", str(port), "--api-ip", "127.0.0.1",
+                                       "--api-port", str(free_port()), "--default-target",
+                                       f"http://127.0.0.1:{backend}"],
+                                env=dict(os.environ, CONFIGPROXY_AUTH_TOKEN="bench"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.perf_counter() + 60
+            while True:  # until the proxy listens
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError(f"{cmd[0]} did not start") from None
+                    await asyncio.sleep(0.2)
+            t = time.perf_counter()
+            try:
+                ws = await websocket.websocket_connect(httpclient.HTTPRequest(
+                    f"ws://127.0.0.1:{port}/ws", connect_timeout=300, request_timeout=300))
+                ws.write_message("hi")
+                await ws.read_message()
+                sock = f"open after {time.perf_counter() - t:.1f} s"
+            except Exception as exc:  # noqa: BLE001 - the failure is the figure
+                sock = f"{exc} after {time.perf_counter() - t:.1f} s"
+            client = httpclient.AsyncHTTPClient(max_clients=200)
+            t = time.perf_counter()
+            rs = await asyncio.gather(*[client.fetch(f"http://127.0.0.1:{port}/slow", raise_error=False,
+                                                     connect_timeout=300, request_timeout=300)
+                                        for _ in range(80)])
+            ok = sum(r.code == 200 for r in rs)
+            return f"websocket {sock}; 80 requests: {ok} ok, {80 - ok} failed, {time.perf_counter() - t:.1f} s"
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+    return asyncio.run(run())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--node-proxy", default="/tmp/chp-node/node_modules/.bin/configurable-http-proxy",
@@ -106,6 +171,21 @@ def main() -> None:
         print(f"{name:22} {m['start_s']:8.2f} {m['rss_mb']:7.0f} {m['p50_ms']:7.2f} {m['p95_ms']:7.2f} "
               f"{m['conc_p95_ms']:12.2f} {m['req_per_s']:7.0f}")
     server.shutdown()
+    if os.path.exists(a.python_proxy):
+        from autograder.hub.hubconfig import HubSettings, render
+        from autograder.hub.layout import ClassLayout
+
+        from traitlets.config import Config
+
+        c = Config()
+        venv = Path(a.python_proxy).parents[1]
+        text = render(ClassLayout("bench", venv=venv), HubSettings(8000, 8001, 8002, "t", {}))
+        exec(compile(text, "jupyterhub_config.py", "exec"), {"get_config": lambda: c})
+        print("\nclass start through the proxy (25-s kernel handshake; 80 concurrent 3-s requests):")
+        if os.path.exists(a.node_proxy):
+            print(f"  npm 5.3.0, its defaults:             {class_start([a.node_proxy])}")
+        print(f"  PyPI port, defaults (20 s, 10 busy): {class_start([a.python_proxy])}")
+        print(f"  PyPI port as `hub up` starts it:     {class_start(c.ConfigurableHTTPProxy.command)}")
 
 
 if __name__ == "__main__":

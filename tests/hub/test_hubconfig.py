@@ -31,6 +31,7 @@ def test_hub_config_binds_where_asked_uses_pam_and_no_admins():
     assert c.JupyterHub.hub_ip == "127.0.0.1" and c.JupyterHub.authenticator_class == "pam"
     assert c.Authenticator.allowed_users == {"s2024001", "teacher"} and c.Authenticator.admin_users == set()
     assert c.Spawner.cmd == ["/opt/kefu-hub/venv/bin/jupyterhub-singleuser"]
+    assert c.Spawner.args == ["--KernelManager.transport=ipc"]  # no TCP port a kernel could lose
     assert "--timeout=1800" in c.JupyterHub.services[0]["command"]
     assert set(c.JupyterHub.load_roles[0]["scopes"]) >= {"delete:servers", "read:users:activity"}
     assert ns["STUDENTS"] == {"s2024001": "2024001"}
@@ -60,3 +61,88 @@ def test_lab_defaults_are_chinese_without_news():
     assert LAB_DEFAULTS["@jupyterlab/translation-extension:plugin"]["locale"] == "zh_CN"
     assert json.dumps(LAB_DEFAULTS["@jupyterlab/apputils-extension:notification"]) == \
         '{"fetchNews": "false", "checkForUpdates": false}'
+
+
+def _slow_backend():
+    """127.0.0.1 backend: GET /slow answers after 1 s."""
+    import http.server
+    import threading
+    import time
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            time.sleep(1)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("max_clients, all_served", [(10, False), (100, True)])
+def test_proxy_command_takes_the_request_timeout_and_the_client_pool_size(max_clients, all_served):
+    """50 students' requests at once: tornado's default pool of 10 queues the rest, and a queued
+    request times out like a slow one (HTTP 599 → 503); the deployment's pool serves them all."""
+    import os
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from autograder.hub.process import free_port
+
+    s = HubSettings(port=8000, hub_port=18081, proxy_api_port=18001, instructor="teacher", students={},
+                    proxy_timeout_ms=3000, proxy_max_clients=max_clients)
+    c, _ = _load(render(LAYOUT, s))
+    cmd = c.ConfigurableHTTPProxy.command
+    assert "--proxy-timeout=3000" in cmd
+    if subprocess.run([cmd[0], "-c", "import configurable_http_proxy"], capture_output=True).returncode:
+        pytest.skip("the shared hub venv (make hub-deps) is not built")
+    backend = _slow_backend()
+    port = free_port()
+    proxy = subprocess.Popen(cmd + ["--ip", "127.0.0.1", "--port", str(port), "--api-ip", "127.0.0.1",
+                                    "--api-port", str(free_port()),
+                                    "--default-target", f"http://127.0.0.1:{backend.server_port}"],
+                             env=dict(os.environ, CONFIGPROXY_AUTH_TOKEN="t"),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/slow"
+
+    def get(_):
+        try:
+            return urllib.request.urlopen(url, timeout=30).status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get(0) == 200:
+                    break
+            except urllib.error.URLError:
+                pass
+            assert time.monotonic() < deadline, "proxy did not start"
+            time.sleep(0.2)
+        with ThreadPoolExecutor(50) as pool:
+            codes = list(pool.map(get, range(50)))
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        backend.shutdown()
+    assert (codes == [200] * 50) is all_served, codes
+
+
+def test_single_user_servers_get_free_ports_outside_the_range_kernels_take():
+    _, ns = _load(render(LAYOUT, HubSettings(port=8000, hub_port=18081, proxy_api_port=18001,
+                                             instructor="teacher", students={})))
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    ports = [ns["server_port"]() for _ in range(50)]
+    assert all(max(1024, low - 10000) <= p < low for p in ports)
+    assert len(set(ports)) == 50  # never handed out twice while a server may still be starting
