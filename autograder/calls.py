@@ -202,14 +202,26 @@ def customer_lines(spec: Mapping) -> list[list[tuple[str, str]]]:
             if isinstance(line, (list, tuple)):
                 line = line[0] if line else ""
             if isinstance(line, str) and line.strip():
-                out[-1].append((normalise(line).text, line))
+                out[-1].append((_customer_norm(line), line))
     return out
+
+
+_CUSTOMER: dict[str, str] = {}  # customer lines are the same for every student of a class
+
+
+def _customer_norm(line: str) -> str:
+    text = _CUSTOMER.get(line)
+    if text is None:
+        if len(_CUSTOMER) > 4096:
+            _CUSTOMER.clear()
+        text = _CUSTOMER[line] = normalise(line).text
+    return text
 
 
 def _call_findings(verdicts: list[TurnVerdict], norms: list, spec: Mapping, phases: list[str],
                    direction: str) -> tuple[list[CallFinding], float]:
     """The call-level findings and the share of the call-level rules met."""
-    from .callrules import Call, call_rules, run
+    from .callrules import Call, call_rules, run  # first call only: loads rules/calls.yaml
 
     data = call_rules()
     wanted = spec.get("requirements")
