@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import _CHARSET_LIMIT, RULES_DIR, _expand, _load_macros, _phrase, get_scenario, rules as engine_rules
+from .engine import _CHARSET_LIMIT, RULES_DIR, _expand, _scanner_specs, _load_macros, _phrase, get_scenario, rules as engine_rules
 from .schema import SchemaError, Where, load_yaml
 from .text import Normalised
 
@@ -58,6 +58,9 @@ class Element:
     phases: frozenset[str] = frozenset()
     regex: re.Pattern | None = None
     unless: re.Pattern | None = None
+    # every character a match can start with (None: unknown): a turn without
+    # any of them cannot hold the element, and no regex runs on it
+    firsts: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,13 @@ class Call:
         self.norms = norms  # None for a turn left empty
         self.customer = customer  # customer[i]: (normalised, original) lines after agent turn i - 1
         self._memo: dict = {}
-        self._chars: dict[int, tuple[set[str], set[str] | None]] = {}
+        self._chars: dict = {}  # i: (characters, pairs); -1 - i: characters
+
+    def charset(self, i: int) -> set[str]:
+        found = self._chars.get(-1 - i)
+        if found is None:
+            found = self._chars[-1 - i] = set(self.norms[i].text)
+        return found
 
     def chars(self, i: int) -> tuple[set[str], set[str] | None]:
         """The characters and character pairs of turn ``i`` (the engine's pre-check skips
@@ -114,7 +123,7 @@ class Call:
         if found is None:
             text = self.norms[i].text
             grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
-            found = self._chars[i] = (set(text), grams)
+            found = self._chars[i] = (self.charset(i), grams)
         return found
 
     def at(self, el: Element, i: int) -> int | None:
@@ -127,6 +136,9 @@ class Call:
         if norm is not None:
             if self.phases[i] in el.phases:
                 pos = 0
+            elif el.firsts is not None and el.firsts.isdisjoint(self.charset(i)):
+                self._memo[key] = None
+                return None
             chars, grams = self.chars(i) if el.rules else (None, None)
             for rule in el.rules:
                 hit = rule.hits(norm, 1, chars=chars, grams=grams)
@@ -199,6 +211,20 @@ def _regex(where: Where, patterns: list[str], macros: dict) -> re.Pattern | None
         raise where.error(f"patterns do not compile: {exc}") from None
 
 
+def _firsts(rules: list, regex: re.Pattern | None) -> frozenset[str] | None:
+    out: set[str] = set()
+    for r in rules:
+        if r.firsts is None:
+            return None
+        out |= r.firsts
+    if regex is not None:
+        for first, _ in _scanner_specs([regex.pattern]):
+            if first is None:
+                return None
+            out |= set(first)
+    return frozenset(out)
+
+
 def load_call_rules(path: Path = CALLS_FILE) -> CallData:
     """Load and check ``calls.yaml``; errors name the file and the rule id."""
     where = Where(path.name if path.parent == RULES_DIR else str(path))
@@ -225,7 +251,7 @@ def load_call_rules(path: Path = CALLS_FILE) -> CallData:
         unless = _regex(w, list(w.strings(spec, "unless", optional=True)), macros)
         if not reqs and not phases and regex is None:
             raise w.error("an element needs rules, phases or patterns")
-        elements[name] = Element(name, tuple(reqs), phases, regex, unless)
+        elements[name] = Element(name, tuple(reqs), phases, regex, unless, _firsts(reqs, regex))
     cues = {}
     for name, spec in where.need(raw, "cues", dict).items():
         w = where.at(f"cue {name}")
