@@ -78,7 +78,7 @@ class CallResult:
             if f.suggestion:
                 lines.append(f"    可以这样说：{f.suggestion}")
         verdict = "通过" if self.passed else "未通过"
-        lines.append(f"结论：{verdict}；逐句得分{self.turn_score:.0%}，整通电话要求{self.call_score:.0%}，"
+        lines.append(f"结论：{verdict}；逐句得分{self.turn_score:.0%}，整通电话的要求达成{self.call_score:.0%}，"
                      f"总分{self.score:.0%}。")
         return "\n".join(lines)
 
