@@ -135,7 +135,7 @@ def _class_with_bad_inputs(course):
         {"output_type": "stream", "name": "stdout", "text": "好" * 3_000_000}]
     situations["enormous_output"] = huge
     situations["missing_notebook"] = None
-    situations["answer_as_code"] = fill(copy.deepcopy(release), dict(right, **{first.var: '"A" + "B"'}))
+    situations["answer_as_code"] = fill(copy.deepcopy(release), dict(right, **{first.var: '"A" + chr(66)'}))
     situations["answer_in_full-width_and_Chinese_quotes"] = fill(
         copy.deepcopy(release), dict(right, **{first.var: "“" + chr(ord(first.key[0]) + 0xFEE0) + "”"}))
     students = {"ok_1": good, "王小明": good, **situations}
