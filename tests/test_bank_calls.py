@@ -113,8 +113,8 @@ CH1 = "ch1_telephone.yaml"
     ("      - 让您久等了。您家上个月", "      # - 让您久等了。您家上个月", ["model_call", "4 句", "5 个客服回合"]),
     ("        - 行了，没别的事我先挂了。\n", "", ["bad_call.lines", "4 句"]),
     ("      expect: {score: ", "      expected: {score: ", ["bad_call", "expect"]),
-    ("    model_call:\n      - 您好，安和电力", "    weights: {turns: 0.8, call: 0.3}\n    model_call:\n      - 您好，安和电力",
-     ["weights", "等于 1"]),
+    ("    weights: {turns: 0.7, call: 0.3}\n    model_call:\n      - 您好，安和电力",
+     "    weights: {turns: 0.8, call: 0.3}\n    model_call:\n      - 您好，安和电力", ["weights", "等于 1"]),
     ("      - customer: （电话铃响）\n", "      - customer: \"\"\n", ["customer", "不能为空"]),
 ])
 def test_a_broken_call_item_gets_a_chinese_message_naming_file_and_item(bank, old, new, words):
