@@ -8,8 +8,8 @@ agent turns of some phases (``phases: [closing]``) or the file's own
 
 ``require``     the elements occur somewhere in the call (``turn: first``: in
                 the first agent turn)
-``before``      every occurrence of ``then`` has ``first`` before it (same
-                turn, earlier position; ``within`` agent turns back);
+``before``      every occurrence of ``then`` has ``first`` before it or in the
+                same turn (``within``: at most that many agent turns back);
                 ``then: any_turn`` is every agent turn after the first
 ``follow``      after each ``after`` element (or customer ``cue``), the next
                 agent turn that is not itself ``after`` contains ``need``
@@ -99,13 +99,15 @@ class Call:
     """A call being checked: the agent's normalised turns, their phases, and
     the customer's lines (each placed after the agent turn before it)."""
 
-    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_chars")
+    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_chars", "_met")
 
     def __init__(self, direction: str, phases: list[str], norms: list[Normalised | None],
-                 customer: list[list[tuple[str, str]]]):
+                 customer: list[list[tuple[str, str]]], results: list | None = None):
         self.direction = direction
         self.phases = phases
         self.norms = norms  # None for a turn left empty
+        # per turn, what its own check already decided: {requirement id: met?} (None: unknown)
+        self._met = [_met(r, p) for r, p in zip(results, phases)] if results is not None else [None] * len(norms)
         self.customer = customer  # customer[i]: (normalised, original) lines after agent turn i - 1
         self._memo: dict = {}
         self._chars: dict = {}  # i: (characters, pairs); -1 - i: characters
@@ -139,10 +141,15 @@ class Call:
             elif el.firsts is not None and el.firsts.isdisjoint(self.charset(i)):
                 self._memo[key] = None
                 return None
-            chars, grams = self.chars(i) if el.rules else (None, None)
+            met = self._met[i]
             for rule in el.rules:
+                if met is not None and rule.id in met:  # the turn's own check decided it
+                    if met[rule.id] and pos is None:
+                        pos = KNOWN
+                    continue
+                chars, grams = self.chars(i)
                 hit = rule.hits(norm, 1, chars=chars, grams=grams)
-                if hit and (pos is None or hit[0].start() < pos):
+                if hit and (pos is None or pos == KNOWN or hit[0].start() < pos):
                     pos = hit[0].start()
             if el.regex is not None:
                 for m in el.regex.finditer(norm.text):
@@ -165,6 +172,18 @@ class Call:
             if cue.search(text):
                 return original.strip()
         return None
+
+
+KNOWN = -1  # present (the turn's own check says so), position not looked up
+_EARLY = frozenset({"answer.empty", "answer.not_chinese", "answer.over_limit"})  # checks that stop at once
+
+
+def _met(result, phase: str) -> dict[str, bool] | None:
+    """{requirement id: met} for the requirements of the turn's scenario, from its check result."""
+    if result is None or phase == "free" or any(f.rule in _EARLY for f in result.findings):
+        return None
+    missing = {f.rule for f in result.findings if f.kind == "missing"}
+    return {r.id: r.id not in missing for r in get_scenario(phase).requires}
 
 
 def _excused(unless: re.Pattern, text: str, m: re.Match) -> bool:
@@ -393,7 +412,7 @@ def _quote_turn(call: Call, i: int, pos: int | None = None) -> str:
     norm = call.norms[i]
     if norm is None:
         return ""
-    if pos is not None:
+    if pos is not None and pos >= 0:
         return _phrase(norm, pos, min(len(norm.text), pos + 1))
     text = norm.original.strip()
     return text if len(text) <= 24 else text[:24] + "…"
@@ -434,17 +453,13 @@ def _run_before(rule, call, results):
     if p.get("if_absent", "fire") == "skip" and not call.turns_with(first):
         return []
     if p["then"] == ANY_TURN:
-        thens = [(i, None) for i in range(1, len(call.norms)) if call.norms[i] is not None]
+        thens = [i for i in range(1, len(call.norms)) if call.norms[i] is not None]
     else:
-        el = _el(p["then"])  # usually rare: look for ``first`` only where it occurs
-        thens = [(i, call.at(el, i)) for i in call.turns_with(el)]
-    for i, pos in thens:
+        thens = call.turns_with(_el(p["then"]))  # usually rare: look for ``first`` only there
+    for i in thens:
         lo = 0 if within is None else max(0, i - within)
-        ok = any(call.at(first, j) is not None for j in range(lo, i))
-        if not ok:
-            here = call.at(first, i)
-            ok = here is not None and (pos is None or here <= pos)
-        if not ok:
+        # in the same turn it counts whatever the order (one breath: 请您稍等，我帮您查一下)
+        if not any(call.at(first, j) is not None for j in range(lo, i + 1)):
             return [Hit(i, _quote_turn(call, i))]
     return []
 

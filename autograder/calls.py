@@ -232,8 +232,8 @@ def _call_findings(verdicts: list[TurnVerdict], norms: list, spec: Mapping, phas
         if unknown:
             raise ValueError(f"requirements 里有不存在的规则：{', '.join(map(str, unknown))}；"
                              f"可用的有 {', '.join(sorted(data.ids))}。")
-    call = Call(direction, phases, norms, customer_lines(spec))
     results = [v.result for v in verdicts]
+    call = Call(direction, phases, norms, customer_lines(spec), results)
     findings: list[CallFinding] = []
     applicable = failed = 0
     empty = [v.number for v in verdicts if v.result is None]
