@@ -60,7 +60,8 @@ def test_nbgrader_metadata_of_each_question():
                 assert answer["grade"] and answer["points"] == q.points
                 continue
             src = _src(cells[q.answer_cell])
-            assert f'{q.var} = ""\n### BEGIN SOLUTION\n' in src and not answer["grade"]
+            last_var = q.turn_vars[-1] if q.type == "call" else q.var  # a call: one answer line per agent turn
+            assert f'{last_var} = ""\n### BEGIN SOLUTION\n' in src and not answer["grade"]
             test = cells[q.grade_cell]["metadata"]["nbgrader"]
             assert test["grade"] and test["locked"] and not test["solution"] and test["points"] == q.points
             assert "### BEGIN HIDDEN TESTS" in _src(cells[q.grade_cell])
@@ -81,6 +82,11 @@ def test_release_contains_no_key_no_tests_no_model_answers_no_rubrics(released_c
         for q in ch.questions:
             if q.type == "rewrite":
                 assert q.model_answer not in text
+            if q.type == "call":  # no model line, no requirement, no weight, no expected score
+                assert not any(line in text for line in q.call.model_call), q.id
+                assert "requirements" not in text and "weights" not in text and "bad_call" not in text
+                for rule in q.call.requirements or ():
+                    assert rule not in text, (q.id, rule)
             if q.explanation:
                 assert q.explanation[:30] not in text
             for item in q.rubric:
@@ -91,6 +97,9 @@ def test_release_contains_no_key_no_tests_no_model_answers_no_rubrics(released_c
             if q.type in ("single", "multiple", "rewrite"):
                 lines = [l for l in _src(cells[q.answer_cell]).splitlines() if l and not l.startswith("#")]
                 assert lines == [f'{q.var} = ""'], lines
+            if q.type == "call":
+                lines = [l for l in _src(cells[q.answer_cell]).splitlines() if l and not l.startswith("#")]
+                assert lines == [f'{v} = ""' for v in q.turn_vars], lines
             # the released test cell is just a comment
             if q.type != "short":
                 assert all(l.startswith("#") for l in _src(cells[q.grade_cell]).splitlines() if l.strip())
