@@ -15,7 +15,7 @@ from ..autotest import spec_from_source
 __all__ = ["FeedbackQuestions", "TYPE_LABELS"]
 
 # A new question type adds its label here (the bank's build writes the same words in each heading).
-TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "short": "简答题"}
+TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "情景通话题", "short": "简答题"}
 _HEADING = re.compile(r"^#+\s*(第\d+题)（([^，,）]{1,12})")
 
 
