@@ -112,3 +112,10 @@ def test_a_new_question_type_only_needs_its_label():
     assert found["ch9_c01"]["label"] == "第1题（通话题）" and found["ch9_c01"]["grade_cell"] == "ch9_c01_test"
     labelled = FeedbackQuestions(type_labels={"call": "通话练习"})._questions(nb)
     assert labelled["ch9_c01"]["label"] == "第1题（通话练习）"
+
+
+def test_feedback_labels_every_question_type_as_the_bank_headings_do():
+    from autograder.build import TYPE_NAME
+    from autograder.preprocessors.feedbackquestions import TYPE_LABELS
+
+    assert TYPE_LABELS == TYPE_NAME
