@@ -189,16 +189,18 @@ class Rule:
         return False
 
     def hits(self, norm: Normalised, limit: int | None = None, *,
-             chars: set[str] | None = None, grams: set[str] | None = None) -> list[re.Match]:
+             chars: set[str] | None = None, grams: set[str] | None = None,
+             checked: bool = False) -> list[re.Match]:
         """Non-excused matches of this rule in the normalised text, in order.
 
         ``limit`` stops after that many hits.  A match is excused when it lies
-        wholly inside a match of ``unless``.  Both lists come out of
+        wholly inside a match of ``unless``.  ``checked``: the caller has
+        already found that a scanner matches (skip the pre-check).  Both lists come out of
         ``finditer`` sorted and non-overlapping, so one forward walk decides
         every match (linear even for a 100,000-character answer).
         """
         text = norm.text
-        if not self.may_match(text, chars, grams):  # fast path: most rules match nothing
+        if not checked and not self.may_match(text, chars, grams):  # fast path: most rules match nothing
             return []
         keep = self._keeper(norm)
         if self.unless is None:
@@ -1256,31 +1258,23 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     error |= bool(turn)
     findings += turn
 
-    # the rules that can match at all, looked up by the characters and pairs present
-    maybe = _candidates(sc, chars, grams) if grams is not None else None
+    # which scanners can match at all, looked up by the characters and pairs present
+    index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
+    live = index.live(chars, grams) if grams is not None else None
+    comma = "," in text
     joined = False  # the comma-free view, built when a rule first needs it
-    maybe_joined = None
-    for rule in sc.active:
-        if maybe is not None and rule.id not in maybe:
-            if not (rule.across_commas and "," in text):
-                continue
-            if joined is False:
-                joined = _joined_view(norm)
-                maybe_joined = _candidates(sc, chars, joined[1]) if joined and joined[1] is not None else None
-            if maybe_joined is not None and rule.id not in maybe_joined:
-                continue  # nothing it could match in the comma-free view either
-            spans: list[tuple[int, int]] = _joined_hits(rule, norm, MAX_HITS_PER_RULE, joined, chars)
-            if spans:
-                suggestion = rule.suggestion_for(sc.key) or sc.suggestion
-                error |= rule.level == "error"
-                kind = _LEVEL_KIND[rule.level]
-                for s, e in spans:
-                    findings.append(Finding(rule.id, kind,
-                                            _fill(rule.message, _phrase(norm, s, e), suggestion=suggestion),
-                                            norm.span(s, e), suggestion, rule.source))
-            continue
+    live_joined = None  # scanners that may match the comma-free view (a superset)
+    for pos, rule in enumerate(sc.active):
+        if live is None:
+            spans = None  # a long answer: each rule's own pre-check decides
+        elif not live & index.rule_bits[pos] or not _scan(index.scanners[pos], live, text):
+            spans = []  # nothing this rule could match in the answer as typed
+        else:
+            spans = None
         if rule.kind == "count":
-            hits = rule.hits(norm, chars=chars, grams=grams)
+            if spans is not None:
+                continue
+            hits = rule.hits(norm, chars=chars, grams=grams, checked=live is not None)
             if len(hits) <= rule.maximum:
                 continue
             suggestion = rule.suggestion_for(sc.key) or sc.suggestion
@@ -1291,13 +1285,16 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
                                     _fill(rule.message, norm.original[a:b], len(hits), rule.maximum, suggestion),
                                     (a, b), suggestion, rule.source))
             continue
-        spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars, grams=grams)]
-        if rule.across_commas and len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
-            if joined is False:
-                joined = _joined_view(norm)
-                if maybe is not None and joined and joined[1] is not None:
-                    maybe_joined = _candidates(sc, chars, joined[1])
-            spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
+        if spans is None:
+            spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars, grams=grams,
+                                                 checked=live is not None)]
+        if rule.across_commas and comma and len(spans) < MAX_HITS_PER_RULE:
+            if live is not None and live_joined is None:
+                live_joined = live | index.live_across(text, chars)
+            if live is None or live_joined & index.rule_bits[pos]:
+                if joined is False:
+                    joined = _joined_view(norm)
+                spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
         if not spans:
             continue
         suggestion = rule.suggestion_for(sc.key) or sc.suggestion
@@ -1310,13 +1307,19 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     met = 0
     missing: list[Finding] = []
     first_hit: dict[str, int] = {}
-    for req in sc.requires:
-        hit = req.hits(norm, 1, chars=chars, grams=grams) if maybe is None or req.id in maybe else []
+    n_active = len(sc.active)
+    for pos, req in enumerate(sc.requires, n_active):
+        if live is None:
+            hit = req.hits(norm, 1, chars=chars, grams=grams)
+        elif live & index.rule_bits[pos] and _scan(index.scanners[pos], live, text):
+            hit = req.hits(norm, 1, checked=True)
+        else:
+            hit = []
         if hit:
             met += 1
             first_hit[req.id] = hit[0].span()
             continue
-        slip = None if error else _slip(req, norm)  # a slip cannot save an answer that fails anyway
+        slip = None if error else _slip(req, norm, chars, grams)  # a slip cannot save an answer that fails anyway
         if slip is not None:
             met += 1
             (s, e), typed, intended = slip
@@ -1344,42 +1347,98 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     return Result(passed, score, findings, sc.key)
 
 
+def _scan(scanners: tuple, live: int, text: str) -> bool:
+    """Does one of a rule's scanners that the index left live find a match?"""
+    for bit, scanner in scanners:
+        if live & bit and scanner.search(text) is not None:
+            return True
+    return False
+
+
+class _Index:
+    """A scenario's pre-check, built on its first check: which scanners can
+    match an answer, as one bit each of an int, found by looking up the
+    answer's characters and pairs of adjacent characters.
+
+    A scanner is live when one of its first characters is present (or it has
+    none known) and its gate is open (or it has none): the same two tests as
+    ``Rule.may_match`` with the pairs known, done for all rules at once.
+    """
+
+    __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "rule_bits", "scanners", "rule_ids")
+
+    def __init__(self, rules: tuple[Rule, ...]):
+        first_keys: dict[str, int] = {}
+        gate_keys: dict[str, int] = {}
+        first_free = gate_free = 0
+        rule_bits: list[int] = []
+        scanners: list[tuple] = []
+        n = 0
+        for rule in rules:
+            mine = []
+            for (first, scanner), gate in zip(rule.scanners, rule.gates):
+                bit = 1 << n
+                n += 1
+                mine.append((bit, scanner))
+                if first is None:
+                    first_free |= bit
+                else:
+                    for ch in first:
+                        first_keys[ch] = first_keys.get(ch, 0) | bit
+                if gate is None:
+                    gate_free |= bit
+                else:
+                    for key in gate[0] | gate[1]:
+                        gate_keys[key] = gate_keys.get(key, 0) | bit
+            rule_bits.append(sum(bit for bit, _ in mine))
+            scanners.append(tuple(mine))
+        self.first_keys, self.gate_keys = first_keys, gate_keys
+        self.first_free, self.gate_free = first_free, gate_free
+        self.rule_bits, self.scanners = tuple(rule_bits), tuple(scanners)
+        self.rule_ids = tuple(r.id for r in rules)
+
+    def live(self, chars: set[str], grams: set[str]) -> int:
+        first, gate = self.first_free, self.gate_free
+        keys = self.first_keys
+        for ch in keys.keys() & chars:
+            first |= keys[ch]
+        keys = self.gate_keys
+        for key in keys.keys() & chars:
+            gate |= keys[key]
+        for key in keys.keys() & grams:
+            gate |= keys[key]
+        return first & gate
+
+    def live_across(self, text: str, chars: set[str]) -> int:
+        """Scanners made live by the pairs that appear once the commas are
+        dropped (the character before a run of commas and the one after)."""
+        gate = 0
+        keys = self.gate_keys
+        for a, b in _ACROSS_COMMAS.findall(text):
+            gate |= keys.get(a + b, 0)
+        # a newly live gate still needs its first character present
+        first = self.first_free
+        for ch in self.first_keys.keys() & chars:
+            first |= self.first_keys[ch]
+        return gate & first
+
+
+_ACROSS_COMMAS = re.compile("([^,]),+(?=([^,]))")
+
+
+def _scenario_index(sc: Scenario) -> _Index:
+    index = _Index(sc.active + sc.requires)
+    sc.lookup.append(index)
+    return index
+
+
 def _candidates(sc: Scenario, chars: set[str], grams: set[str]) -> set[str]:
     """Ids of the scenario's rules that may match an answer with these
     characters and pairs of adjacent characters (a superset: each rule
     left out has no scanner that could match, see Rule.may_match)."""
-    if not sc.lookup:  # (ids of rules without a pre-check, {character or pair: ids})
-        sc.lookup.append(_index(sc))
-    always, keyed = sc.lookup[0]
-    out = set(always)
-    for key in chars:
-        found = keyed.get(key)
-        if found is not None:
-            out |= found
-    for key in grams:
-        found = keyed.get(key)
-        if found is not None:
-            out |= found
-    return out
-
-
-def _index(sc: Scenario) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    always: set[str] = set()
-    keyed: dict[str, set[str]] = {}
-    for rule in sc.active + sc.requires:
-        keys: set[str] = set()
-        for (first, _), gate in zip(rule.scanners, rule.gates):
-            if gate is not None:
-                keys.update(gate[0])
-                keys.update(gate[1])
-            elif first is not None:
-                keys.update(first)
-            else:
-                always.add(rule.id)
-                break
-        for key in keys:
-            keyed.setdefault(key, set()).add(rule.id)
-    return frozenset(always), {k: frozenset(v) for k, v in keyed.items()}
+    index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
+    live = index.live(chars, grams)
+    return {rid for rid, bits in zip(index.rule_ids, index.rule_bits) if live & bits}
 
 
 _KIND_RANK = {"forbidden": 0, "warning": 1, "missing": 2}
@@ -1481,7 +1540,7 @@ def _order_finding(order: Order, norm: Normalised,
 _SLIPS: dict[str, object] = {}
 
 
-def _slip(req: Rule, norm: Normalised):
+def _slip(req: Rule, norm: Normalised, chars: set[str], grams: set[str] | None):
     """((start, end), typed, intended) for a typing slip that, put right,
     meets the requirement; or None."""
     entry = _SLIPS.get(req.id)
@@ -1495,10 +1554,7 @@ def _slip(req: Rule, norm: Normalised):
         return None
     loose, gate = entry
     if gate is not None:
-        text = norm.text
-        chars = set(text)
-        grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
-        if not _gate_open(gate, text, chars, grams):
+        if not _gate_open(gate, norm.text, chars, grams):
             return None
     from .typos import find_slip, homophones
     found = find_slip(norm.text, loose, req.regex.compiled(), homophones())
