@@ -259,6 +259,14 @@ class Rule:
         return bool(self.hits(norm, 1)) or (self.across_commas and bool(_joined_hits(self, norm, 1)))
 
 
+_PAIR_SLICES = tuple(slice(i, i + 2) for i in range(_CHARSET_LIMIT))
+
+
+def _pairs(text: str) -> set[str]:
+    """The two-character substrings of ``text`` (at most _CHARSET_LIMIT + 1 characters)."""
+    return set(map(text.__getitem__, _PAIR_SLICES[:len(text) - 1]))
+
+
 def _gate_open(gate: tuple[frozenset[str], frozenset[str]], text: str, chars: set[str],
                grams: set[str] | None) -> bool:
     """Can a scanner with this gate match ``text``?  (False only when impossible.)"""
@@ -311,7 +319,7 @@ def _joined_view(norm: Normalised):
     if "," not in norm.text:
         return None
     text = norm.text.replace(",", "")
-    grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+    grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
     return Normalised(text, text, None, ()), grams
 
 
@@ -1253,7 +1261,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     # an answer of usual length) the pairs of adjacent characters too
     text = norm.text
     chars = set(text)
-    grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+    grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
     turn = _turn_findings(norm, sc, chars)
     error |= bool(turn)
     findings += turn
@@ -1264,13 +1272,12 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     comma = "," in text
     joined = False  # the comma-free view, built when a rule first needs it
     live_joined = None  # scanners that may match the comma-free view (a superset)
-    for pos, rule in enumerate(sc.active):
-        if live is None:
-            spans = None  # a long answer: each rule's own pre-check decides
-        elif not live & index.rule_bits[pos] or not _scan(index.scanners[pos], live, text):
-            spans = []  # nothing this rule could match in the answer as typed
-        else:
-            spans = None
+    for rule, bits, scanners in index.active:
+        spans = None  # (a long answer: each rule's own pre-check decides)
+        if live is not None and not (live & bits and _scan(scanners, live, text)):
+            if not (comma and rule.across_commas):
+                continue  # nothing this rule could match
+            spans = []  # nothing in the answer as typed; maybe once the commas are dropped
         if rule.kind == "count":
             if spans is not None:
                 continue
@@ -1291,7 +1298,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
         if rule.across_commas and comma and len(spans) < MAX_HITS_PER_RULE:
             if live is not None and live_joined is None:
                 live_joined = live | index.live_across(text, chars)
-            if live is None or live_joined & index.rule_bits[pos]:
+            if live is None or live_joined & bits:
                 if joined is False:
                     joined = _joined_view(norm)
                 spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
@@ -1307,11 +1314,10 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     met = 0
     missing: list[Finding] = []
     first_hit: dict[str, int] = {}
-    n_active = len(sc.active)
-    for pos, req in enumerate(sc.requires, n_active):
+    for req, bits, scanners in index.requires:
         if live is None:
             hit = req.hits(norm, 1, chars=chars, grams=grams)
-        elif live & index.rule_bits[pos] and _scan(index.scanners[pos], live, text):
+        elif live & bits and _scan(scanners, live, text):
             hit = req.hits(norm, 1, checked=True)
         else:
             hit = []
@@ -1350,7 +1356,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
 def _scan(scanners: tuple, live: int, text: str) -> bool:
     """Does one of a rule's scanners that the index left live find a match?"""
     for bit, scanner in scanners:
-        if live & bit and scanner.search(text) is not None:
+        if live & bit and (scanner._rx or scanner.compiled()).search(text) is not None:
             return True
     return False
 
@@ -1365,9 +1371,11 @@ class _Index:
     ``Rule.may_match`` with the pairs known, done for all rules at once.
     """
 
-    __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "rule_bits", "scanners", "rule_ids")
+    __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "rule_bits", "scanners", "rule_ids",
+                 "active", "requires")
 
-    def __init__(self, rules: tuple[Rule, ...]):
+    def __init__(self, active: tuple[Rule, ...], requires: tuple[Rule, ...]):
+        rules = active + requires
         first_keys: dict[str, int] = {}
         gate_keys: dict[str, int] = {}
         first_free = gate_free = 0
@@ -1396,6 +1404,9 @@ class _Index:
         self.first_free, self.gate_free = first_free, gate_free
         self.rule_bits, self.scanners = tuple(rule_bits), tuple(scanners)
         self.rule_ids = tuple(r.id for r in rules)
+        # (rule, its scanners' bits, its scanners as (bit, scanner)), in the scenario's order
+        entries = tuple(zip(rules, self.rule_bits, self.scanners))
+        self.active, self.requires = entries[:len(active)], entries[len(active):]
 
     def live(self, chars: set[str], grams: set[str]) -> int:
         first, gate = self.first_free, self.gate_free
@@ -1427,7 +1438,7 @@ _ACROSS_COMMAS = re.compile("([^,]),+(?=([^,]))")
 
 
 def _scenario_index(sc: Scenario) -> _Index:
-    index = _Index(sc.active + sc.requires)
+    index = _Index(sc.active, sc.requires)
     sc.lookup.append(index)
     return index
 

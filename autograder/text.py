@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import heapq
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -147,9 +146,18 @@ def _candidates(text: str) -> list[str]:
     """Distinct characters of ``text`` that NFKC or a fold may change."""
     if text.isascii():
         return [ch for ch in set(text) if "A" <= ch <= "Z"]
-    return [ch for ch in set(text)
-            if ("A" <= ch <= "Z") or (ch > "\x7f" and not ("\u4e00" <= ch <= "\u9fff"
-                                                            or "\u3400" <= ch <= "\u4dbf"))]
+    # characters already seen to be left alone are set aside in one step
+    rest = set(text) - _PLAIN
+    out = [ch for ch in rest
+           if ("A" <= ch <= "Z") or (ch > "\x7f" and not ("\u4e00" <= ch <= "\u9fff"
+                                                         or "\u3400" <= ch <= "\u4dbf"))]
+    if len(out) < len(rest) and len(_PLAIN) < _PLAIN_LIMIT:
+        _PLAIN.update(rest.difference(out))
+    return out
+
+
+_PLAIN: set[str] = set()  # characters NFKC and the folds leave alone (ASCII other than A-Z, CJK ideographs)
+_PLAIN_LIMIT = 30_000
 
 
 _CHAR_MAP: dict[str, str] = {}
@@ -358,15 +366,24 @@ _CLAUSE_END = re.compile("[,.!?;]")
 _REPORT_LIMIT = 30  # an unquoted report runs to the end of its clause, at most this far
 
 
+# every match of _QUOTE, _NOT_SAYING and _REPORTING holds one of these
+_UNSAID_MARKS = frozenset(_QUOTE_MARKS + "说讲提反表抱")
+
+
 def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
+    if _UNSAID_MARKS.isdisjoint(text):
+        return ()
     out: list[tuple[int, int]] = []
     quotes = _QUOTE.finditer(text) if any(q in text for q in _QUOTE_MARKS) else ()
     for m in quotes:
         before = text[max(0, m.start() - 8):m.start()]
         if not _AGENT_SAYS.search(before):
             out.append(m.span())
-    reported = (m for m in _REPORTING.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start()))
-    for m in heapq.merge(_NOT_SAYING.finditer(text), reported, key=lambda m: m.start()):
+    reported = [m for m in _REPORTING.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start())]
+    frames = list(_NOT_SAYING.finditer(text)) if ("说" in text or "讲" in text) else []
+    frames += reported  # both in order of position: a stable sort merges them as heapq.merge would
+    frames.sort(key=_start)
+    for m in frames:
         start = m.end()
         if start < len(text) and text[start] in "“‘「『\"":
             continue  # the quotation itself was decided above
@@ -382,6 +399,10 @@ def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
         else:
             merged.append((a, b))
     return tuple(merged)
+
+
+def _start(m: re.Match) -> int:
+    return m.start()
 
 
 def join_commas(text: str) -> tuple[str, list[int]] | None:
