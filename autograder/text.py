@@ -54,10 +54,25 @@ _WORD_FOLD = {
     "麽": "么",
 }
 assert all(len(k) == len(v) for k, v in _WORD_FOLD.items())
+# one of these is in every word folded: a quick test before the regex
+_WORD_FOLD_MARKS = ("么", "著", "麽")
+assert all(any(m in k for m in _WORD_FOLD_MARKS) for k in _WORD_FOLD)
 _WORD_FOLD_RE = re.compile("|".join(sorted(map(re.escape, _WORD_FOLD), key=len, reverse=True)))
 # whitespace, and invisible characters pasted from web pages (zero-width
 # space/joiners, word joiner, BOM, soft hyphen): dropped like spaces
 _WHITESPACE = re.compile("[\\s\u200b-\u200d\u2060\ufeff\u00ad]+")
+_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+
+
+def _has_space(text: str) -> bool:
+    """Would _WHITESPACE find anything?  (str.split and re's \\s agree on
+    what whitespace is, and both run in C; the regex is slower on long text.)"""
+    if not text:
+        return False
+    parts = text.split(None, 1)
+    return len(parts) != 1 or len(parts[0]) != len(text) or any(ch in text for ch in _INVISIBLE)
+
+
 # Unicode categories dropped before matching: format controls (bidi marks,
 # invisible operators, tags), combining marks (variation selectors, U+034F),
 # private use, surrogates and unassigned/non-characters.
@@ -68,6 +83,7 @@ _FILLERS = frozenset("\u3164\uffa0\u115f\u1160\u2800\ufffc\ufffd")
 # decorative separators (ASCII); other symbols and punctuation are decided by
 # category (see _is_separator)
 _ASCII_SEPARATORS = frozenset("_*~#|^`\\/-+=@&<>")
+_ASCII_SEPARATOR_RX = re.compile("[" + re.escape("".join(sorted(_ASCII_SEPARATORS))) + "]")
 
 _converter = None
 
@@ -279,11 +295,11 @@ def normalise(text: str) -> Normalised:
     for variant in _VARIANTS:
         if variant in text:
             text = text.replace(variant, "你")
-    if _WORD_FOLD_RE.search(text):
+    if any(mark in text for mark in _WORD_FOLD_MARKS) and _WORD_FOLD_RE.search(text):
         text = _WORD_FOLD_RE.sub(lambda m: _WORD_FOLD[m.group()], text)
 
     # Stage 3: drop whitespace (also trims).
-    if _WHITESPACE.search(text):
+    if _has_space(text):
         pieces: list[str] = []
         kept: list[int] = []
         prev = 0
@@ -301,7 +317,8 @@ def normalise(text: str) -> Normalised:
     # (candidates: the original's non-CJK characters; NFKC maps each to what
     # the text now holds, e.g. ＿ → _)
     seps = {c for ch in candidates for c in _CHAR_MAP.get(ch, ch) if _is_separator(c)}
-    seps.update(c for c in _ASCII_SEPARATORS if c in text)
+    if _ASCII_SEPARATOR_RX.search(text):
+        seps.update(_ASCII_SEPARATOR_RX.findall(text))
     seps = "".join(sorted(seps))
     if seps:
         rx = re.compile(f"(?<=[{_HAN}])[{re.escape(seps)}]+(?=[{_HAN}])")
@@ -367,11 +384,11 @@ _REPORT_LIMIT = 30  # an unquoted report runs to the end of its clause, at most 
 
 
 # every match of _QUOTE, _NOT_SAYING and _REPORTING holds one of these
-_UNSAID_MARKS = frozenset(_QUOTE_MARKS + "说讲提反表抱")
+_UNSAID_MARKS = re.compile("[" + re.escape(_QUOTE_MARKS) + "说讲提反表抱]")
 
 
 def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
-    if _UNSAID_MARKS.isdisjoint(text):
+    if not _UNSAID_MARKS.search(text):  # (one scan of the text, not one per mark)
         return ()
     out: list[tuple[int, int]] = []
     quotes = _QUOTE.finditer(text) if any(q in text for q in _QUOTE_MARKS) else ()
