@@ -42,6 +42,13 @@ Speed (a practice widget checks on every click; a class is graded in bulk):
   costs ~100 ms, more than a practice widget's whole start-up budget.
   ``load_pack`` (tests, rule authors) still compiles every pattern, so a bad
   regex is reported with its file and rule id before anyone uses it.
+* the load cache (``_cached_spec``) keeps the validated pack and every
+  pattern's compiled regex program, so a later process neither parses the
+  YAML nor compiles a regex; building the cache after a rule file changes
+  takes a second or two, once.
+* each scenario has one index (``_Index``) from characters and character
+  pairs to the scanners they may open, as bits of an int: a check looks up
+  the answer's characters and pairs once and runs only the scanners left.
 """
 from __future__ import annotations
 
@@ -479,6 +486,59 @@ def _combine(alternatives: list[str]) -> str:
     return alternatives[0] if len(alternatives) == 1 else "|".join(f"(?:{a})" for a in alternatives)
 
 
+# pattern → its compiled regex program, from the load cache (see _regex_code)
+_CODES: dict[str, bytes] = {}
+
+
+def _regex_code(pattern: str) -> tuple:
+    """What ``re.compile(pattern)`` hands to the regex engine (``_sre.compile``),
+    as plain data that marshal can keep: parsing and compiling a large pattern
+    is slow, building it from this is not.  Tied to the Python version (part
+    of the cache's stamp)."""
+    from re import _compiler, _parser
+
+    parsed = _parser.parse(pattern, 0)
+    code = _compiler._code(parsed, 0)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    return (int(parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def _from_code(pattern: str, data: tuple | bytes) -> re.Pattern:
+    import _sre
+
+    if isinstance(data, bytes):
+        import marshal
+
+        data = marshal.loads(data)
+    flags, code, groups, groupindex, indexgroup = data
+    return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+
+
+def _pack_codes(pack: "Pack") -> dict[str, bytes]:
+    """The compiled program of every pattern the engine may run on an answer."""
+    lazies: list[_Lazy] = []
+    for rule in pack.all_rules():
+        lazies += [rule.regex] + [s for _, s in rule.scanners]
+        lazies += [x for x in (rule.unless, rule.actor, rule.lead) if x is not None]
+    for sc in pack.scenarios.values():
+        lazies += [o.later for o in sc.orders if o.later is not None]
+        lazies += [s for _, scanners in sc.foreign for _, s in scanners] + [s for _, s in sc.any_foreign]
+        if sc.conflict is not None:
+            lazies.append(sc.conflict)
+    import marshal
+
+    codes = {}
+    for lazy in lazies:
+        if lazy.pattern not in codes:
+            data = _regex_code(lazy.pattern)
+            if _from_code(lazy.pattern, data) == re.compile(lazy.pattern):  # the same program
+                codes[lazy.pattern] = marshal.dumps(data)  # unpacked when first used
+    return codes
+
+
 class _Lazy:
     """A regex compiled the first time it is used (most rules never run on a given answer)."""
 
@@ -491,6 +551,13 @@ class _Lazy:
 
     def compiled(self) -> re.Pattern:
         if self._rx is None:
+            data = _CODES.get(self.pattern)
+            if data is not None:
+                try:
+                    self._rx = _from_code(self.pattern, data)
+                    return self._rx
+                except Exception:  # a stale or damaged cache entry: compile as usual
+                    _CODES.pop(self.pattern, None)
             try:
                 self._rx = re.compile(self.pattern)
             except re.error as exc:  # only for rule files that skipped load_pack's checks
@@ -1071,6 +1138,10 @@ def pack_spec(directory: Path = RULES_DIR, strict: bool = True) -> dict:
         for other in s["conflicts"]:
             if other not in keys or not keys[other]["signature"]:
                 raise where.at(s["key"]).error(f"conflicts: {other!r} is not a scenario with a signature")
+    for s in scenarios:  # worked out here, so that the load cache keeps them
+        s["signature_scanners"] = _scanner_specs(s["signature"]) if s["signature"] else []
+        others = [p for o in scenarios if o["key"] != s["key"] for p in o["signature"]]
+        s["others_scanners"] = _scanner_specs(others) if others else []
     ids = [r["id"] for f in families for r in f["rules"]]
     ids += [r["id"] for s in scenarios for r in s["requires"] + s["forbids"] + s["orders"]]
     seen: set[str] = set()
@@ -1084,13 +1155,16 @@ def _build_pack(spec: dict) -> Pack:
     families = {f["family"]: tuple(_build_rule(r) for r in f["rules"]) for f in spec["families"]}
     global_families = tuple(f["family"] for f in spec["families"] if f["scope"] == "global")
     scenarios: dict[str, Scenario] = {}
+    # each scenario's signature scanners, built once and shared by every other scenario
+    signatures = {s["key"]: _built_scanners(s["key"], s["signature_scanners"])
+                  for s in spec["scenarios"] if s["signature"]}
     for s in spec["scenarios"]:
         requires = tuple(_build_rule(r) for r in s["requires"])
         forbids = tuple(_build_rule(r) for r in s["forbids"])
         active_families = list(global_families) + [f for f in s["families"] if f not in global_families]
         active = tuple(r for f in active_families for r in families[f]) + forbids
         others = [o for o in spec["scenarios"] if o["key"] != s["key"] and o["signature"]]
-        foreign = tuple((o["title"], _signature_scanners(o)) for o in others)
+        foreign = tuple((o["title"], signatures[o["key"]]) for o in others)
         conflict = [p for o in spec["scenarios"] if o["key"] in s["conflicts"] for p in o["signature"]]
         scenarios[s["key"]] = Scenario(
             key=s["key"], title=s["title"], situation=s["situation"],
@@ -1098,17 +1172,16 @@ def _build_pack(spec: dict) -> Pack:
             orders=tuple(_build_order(o) for o in s["orders"]),
             suggestion=s["suggestion"], source=s["source"], signature=tuple(s["signature"]),
             foreign=foreign,
-            any_foreign=_signature_scanners({"key": s["key"] + " (others)",
-                                             "signature": [p for o in others for p in o["signature"]]}),
+            any_foreign=_built_scanners(s["key"] + " (others)", s["others_scanners"]),
             conflict=_Lazy(_combine(conflict), "scenarios.yaml: conflicts") if conflict else None,
         )
     return Pack(families, global_families, scenarios)
 
 
-def _signature_scanners(spec: dict) -> tuple:
-    where = f"scenarios.yaml: {spec['key']} signature"
+def _built_scanners(key: str, specs: list) -> tuple:
+    where = f"scenarios.yaml: {key} signature"
     return tuple((frozenset(first) if first is not None else None, _Lazy(pattern, where))
-                 for first, pattern in _scanner_specs(spec["signature"]))
+                 for first, pattern in specs)
 
 
 def _first_match(scanners: tuple, text: str, chars: set[str] | None):
@@ -1159,7 +1232,11 @@ def _cached_spec(directory: Path) -> dict:
     """``pack_spec(directory, strict=False)``, kept on disk between processes
     (reading the YAML and working out the scanners costs ~150 ms; the cache
     ~2 ms).  The cache is keyed by the files' sizes and times and rebuilt
-    whenever one changes; any problem with it falls back to loading."""
+    whenever one changes; any problem with it falls back to loading.
+
+    The cache also keeps every pattern's compiled regex program (see
+    ``_regex_code``): compiling the large tone and taboo patterns costs
+    tens of milliseconds each, more than a first check may take."""
     import marshal
     import os
 
@@ -1171,14 +1248,20 @@ def _cached_spec(directory: Path) -> dict:
     try:
         kept = marshal.loads(path.read_bytes())
         if kept[0] == stamp:
+            if isinstance(kept[2], dict):
+                _CODES.update(kept[2])
             return kept[1]
     except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
         pass
     spec = pack_spec(directory, strict=False)
     try:
+        codes = _pack_codes(_build_pack(spec))
+    except Exception:  # the codes only save time: never let them stop a check
+        codes = {}
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((stamp, spec)))
+        tmp.write_bytes(marshal.dumps((stamp, spec, codes)))
         os.replace(tmp, path)
     except (OSError, ValueError):
         pass
