@@ -287,10 +287,13 @@ def main() -> None:
         for section in sections:
             rounds = 1 if section == "sweep" else args.rounds
             now = base = None
-            for _ in range(rounds):  # alternate the trees; keep each one's best figures
-                now = _best(now, _child(section, ROOT, args))
-                if base_tree:
-                    base = _best(base, _child(section, base_tree, args))
+            for i in range(rounds):  # the trees take turns, each going first in every other round
+                order = ["now", "base"] if i % 2 == 0 else ["base", "now"]
+                for which in order:
+                    if which == "now":
+                        now = _best(now, _child(section, ROOT, args))
+                    elif base_tree:
+                        base = _best(base, _child(section, base_tree, args))
             for label, result in (("this tree", now), ("baseline", base)):
                 if result and "error" in result:
                     print(f"  ({label}: {section} failed: {result['error']})")
