@@ -42,6 +42,13 @@ Speed (a practice widget checks on every click; a class is graded in bulk):
   costs ~100 ms, more than a practice widget's whole start-up budget.
   ``load_pack`` (tests, rule authors) still compiles every pattern, so a bad
   regex is reported with its file and rule id before anyone uses it.
+* the load cache (``_cached_spec``) keeps the validated pack and every
+  pattern's compiled regex program, so a later process neither parses the
+  YAML nor compiles a regex; building the cache after a rule file changes
+  takes a second or two, once.
+* each scenario has one index (``_Index``) from characters and character
+  pairs to the scanners they may open, as bits of an int: a check looks up
+  the answer's characters and pairs once and runs only the scanners left.
 """
 from __future__ import annotations
 
@@ -191,16 +198,18 @@ class Rule:
         return False
 
     def hits(self, norm: Normalised, limit: int | None = None, *,
-             chars: set[str] | None = None, grams: set[str] | None = None) -> list[re.Match]:
+             chars: set[str] | None = None, grams: set[str] | None = None,
+             checked: bool = False) -> list[re.Match]:
         """Non-excused matches of this rule in the normalised text, in order.
 
         ``limit`` stops after that many hits.  A match is excused when it lies
-        wholly inside a match of ``unless``.  Both lists come out of
+        wholly inside a match of ``unless``.  ``checked``: the caller has
+        already found that a scanner matches (skip the pre-check).  Both lists come out of
         ``finditer`` sorted and non-overlapping, so one forward walk decides
         every match (linear even for a 100,000-character answer).
         """
         text = norm.text
-        if not self.may_match(text, chars, grams):  # fast path: most rules match nothing
+        if not checked and not self.may_match(text, chars, grams):  # fast path: most rules match nothing
             return []
         keep = self._keeper(norm)
         if self.unless is None:
@@ -259,6 +268,14 @@ class Rule:
         return bool(self.hits(norm, 1)) or (self.across_commas and bool(_joined_hits(self, norm, 1)))
 
 
+_PAIR_SLICES = tuple(slice(i, i + 2) for i in range(_CHARSET_LIMIT))
+
+
+def _pairs(text: str) -> set[str]:
+    """The two-character substrings of ``text`` (at most _CHARSET_LIMIT + 1 characters)."""
+    return set(map(text.__getitem__, _PAIR_SLICES[:len(text) - 1]))
+
+
 def _gate_open(gate: tuple[frozenset[str], frozenset[str]], text: str, chars: set[str],
                grams: set[str] | None) -> bool:
     """Can a scanner with this gate match ``text``?  (False only when impossible.)"""
@@ -311,7 +328,7 @@ def _joined_view(norm: Normalised):
     if "," not in norm.text:
         return None
     text = norm.text.replace(",", "")
-    grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+    grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
     return Normalised(text, text, None, ()), grams
 
 
@@ -472,6 +489,59 @@ def _combine(alternatives: list[str]) -> str:
     return alternatives[0] if len(alternatives) == 1 else "|".join(f"(?:{a})" for a in alternatives)
 
 
+# pattern → its compiled regex program, from the load cache (see _regex_code)
+_CODES: dict[str, bytes] = {}
+
+
+def _regex_code(pattern: str) -> tuple:
+    """What ``re.compile(pattern)`` hands to the regex engine (``_sre.compile``),
+    as plain data that marshal can keep: parsing and compiling a large pattern
+    is slow, building it from this is not.  Tied to the Python version (part
+    of the cache's stamp)."""
+    from re import _compiler, _parser
+
+    parsed = _parser.parse(pattern, 0)
+    code = _compiler._code(parsed, 0)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    return (int(parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def _from_code(pattern: str, data: tuple | bytes) -> re.Pattern:
+    import _sre
+
+    if isinstance(data, bytes):
+        import marshal
+
+        data = marshal.loads(data)
+    flags, code, groups, groupindex, indexgroup = data
+    return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+
+
+def _pack_codes(pack: "Pack") -> dict[str, bytes]:
+    """The compiled program of every pattern the engine may run on an answer."""
+    lazies: list[_Lazy] = []
+    for rule in pack.all_rules():
+        lazies += [rule.regex] + [s for _, s in rule.scanners]
+        lazies += [x for x in (rule.unless, rule.actor, rule.lead) if x is not None]
+    for sc in pack.scenarios.values():
+        lazies += [o.later for o in sc.orders if o.later is not None]
+        lazies += [s for _, scanners in sc.foreign for _, s in scanners] + [s for _, s in sc.any_foreign]
+        if sc.conflict is not None:
+            lazies.append(sc.conflict)
+    import marshal
+
+    codes = {}
+    for lazy in lazies:
+        if lazy.pattern not in codes:
+            data = _regex_code(lazy.pattern)
+            if _from_code(lazy.pattern, data) == re.compile(lazy.pattern):  # the same program
+                codes[lazy.pattern] = marshal.dumps(data)  # unpacked when first used
+    return codes
+
+
 class _Lazy:
     """A regex compiled the first time it is used (most rules never run on a given answer)."""
 
@@ -484,6 +554,13 @@ class _Lazy:
 
     def compiled(self) -> re.Pattern:
         if self._rx is None:
+            data = _CODES.get(self.pattern)
+            if data is not None:
+                try:
+                    self._rx = _from_code(self.pattern, data)
+                    return self._rx
+                except Exception:  # a stale or damaged cache entry: compile as usual
+                    _CODES.pop(self.pattern, None)
             try:
                 self._rx = re.compile(self.pattern)
             except re.error as exc:  # only for rule files that skipped load_pack's checks
@@ -1064,6 +1141,10 @@ def pack_spec(directory: Path = RULES_DIR, strict: bool = True) -> dict:
         for other in s["conflicts"]:
             if other not in keys or not keys[other]["signature"]:
                 raise where.at(s["key"]).error(f"conflicts: {other!r} is not a scenario with a signature")
+    for s in scenarios:  # worked out here, so that the load cache keeps them
+        s["signature_scanners"] = _scanner_specs(s["signature"]) if s["signature"] else []
+        others = [p for o in scenarios if o["key"] != s["key"] for p in o["signature"]]
+        s["others_scanners"] = _scanner_specs(others) if others else []
     ids = [r["id"] for f in families for r in f["rules"]]
     ids += [r["id"] for s in scenarios for r in s["requires"] + s["forbids"] + s["orders"]]
     seen: set[str] = set()
@@ -1077,13 +1158,16 @@ def _build_pack(spec: dict) -> Pack:
     families = {f["family"]: tuple(_build_rule(r) for r in f["rules"]) for f in spec["families"]}
     global_families = tuple(f["family"] for f in spec["families"] if f["scope"] == "global")
     scenarios: dict[str, Scenario] = {}
+    # each scenario's signature scanners, built once and shared by every other scenario
+    signatures = {s["key"]: _built_scanners(s["key"], s["signature_scanners"])
+                  for s in spec["scenarios"] if s["signature"]}
     for s in spec["scenarios"]:
         requires = tuple(_build_rule(r) for r in s["requires"])
         forbids = tuple(_build_rule(r) for r in s["forbids"])
         active_families = list(global_families) + [f for f in s["families"] if f not in global_families]
         active = tuple(r for f in active_families for r in families[f]) + forbids
         others = [o for o in spec["scenarios"] if o["key"] != s["key"] and o["signature"]]
-        foreign = tuple((o["title"], _signature_scanners(o)) for o in others)
+        foreign = tuple((o["title"], signatures[o["key"]]) for o in others)
         conflict = [p for o in spec["scenarios"] if o["key"] in s["conflicts"] for p in o["signature"]]
         scenarios[s["key"]] = Scenario(
             key=s["key"], title=s["title"], situation=s["situation"],
@@ -1091,8 +1175,7 @@ def _build_pack(spec: dict) -> Pack:
             orders=tuple(_build_order(o) for o in s["orders"]),
             suggestion=s["suggestion"], source=s["source"], signature=tuple(s["signature"]),
             foreign=foreign,
-            any_foreign=_signature_scanners({"key": s["key"] + " (others)",
-                                             "signature": [p for o in others for p in o["signature"]]}),
+            any_foreign=_built_scanners(s["key"] + " (others)", s["others_scanners"]),
             conflict=_Lazy(_combine(conflict), "scenarios.yaml: conflicts") if conflict else None,
         )
     free = Scenario(key=FREE, title="自由应答", situation="通话中的一般应答（只检查称呼、禁语、口头语等通用规则）",
@@ -1101,10 +1184,10 @@ def _build_pack(spec: dict) -> Pack:
     return Pack(families, global_families, scenarios, free)
 
 
-def _signature_scanners(spec: dict) -> tuple:
-    where = f"scenarios.yaml: {spec['key']} signature"
+def _built_scanners(key: str, specs: list) -> tuple:
+    where = f"scenarios.yaml: {key} signature"
     return tuple((frozenset(first) if first is not None else None, _Lazy(pattern, where))
-                 for first, pattern in _scanner_specs(spec["signature"]))
+                 for first, pattern in specs)
 
 
 def _first_match(scanners: tuple, text: str, chars: set[str] | None):
@@ -1155,7 +1238,11 @@ def _cached_spec(directory: Path) -> dict:
     """``pack_spec(directory, strict=False)``, kept on disk between processes
     (reading the YAML and working out the scanners costs ~150 ms; the cache
     ~2 ms).  The cache is keyed by the files' sizes and times and rebuilt
-    whenever one changes; any problem with it falls back to loading."""
+    whenever one changes; any problem with it falls back to loading.
+
+    The cache also keeps every pattern's compiled regex program (see
+    ``_regex_code``): compiling the large tone and taboo patterns costs
+    tens of milliseconds each, more than a first check may take."""
     import marshal
     import os
 
@@ -1167,14 +1254,20 @@ def _cached_spec(directory: Path) -> dict:
     try:
         kept = marshal.loads(path.read_bytes())
         if kept[0] == stamp:
+            if isinstance(kept[2], dict):
+                _CODES.update(kept[2])
             return kept[1]
     except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
         pass
     spec = pack_spec(directory, strict=False)
     try:
+        codes = _pack_codes(_build_pack(spec))
+    except Exception:  # the codes only save time: never let them stop a check
+        codes = {}
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((stamp, spec)))
+        tmp.write_bytes(marshal.dumps((stamp, spec, codes)))
         os.replace(tmp, path)
     except (OSError, ValueError):
         pass
@@ -1259,36 +1352,27 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     # an answer of usual length) the pairs of adjacent characters too
     text = norm.text
     chars = set(text)
-    grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+    grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
     turn = _turn_findings(norm, sc, chars)
     error |= bool(turn)
     findings += turn
 
-    # the rules that can match at all, looked up by the characters and pairs present
-    maybe = _candidates(sc, chars, grams) if grams is not None else None
+    # which scanners can match at all, looked up by the characters and pairs present
+    index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
+    live = index.live(chars, grams) if grams is not None else None
+    comma = "," in text
     joined = False  # the comma-free view, built when a rule first needs it
-    maybe_joined = None
-    for rule in sc.active:
-        if maybe is not None and rule.id not in maybe:
-            if not (rule.across_commas and "," in text):
-                continue
-            if joined is False:
-                joined = _joined_view(norm)
-                maybe_joined = _candidates(sc, chars, joined[1]) if joined and joined[1] is not None else None
-            if maybe_joined is not None and rule.id not in maybe_joined:
-                continue  # nothing it could match in the comma-free view either
-            spans: list[tuple[int, int]] = _joined_hits(rule, norm, MAX_HITS_PER_RULE, joined, chars)
-            if spans:
-                suggestion = rule.suggestion_for(sc.key) or sc.suggestion
-                error |= rule.level == "error"
-                kind = _LEVEL_KIND[rule.level]
-                for s, e in spans:
-                    findings.append(Finding(rule.id, kind,
-                                            _fill(rule.message, _phrase(norm, s, e), suggestion=suggestion),
-                                            norm.span(s, e), suggestion, rule.source))
-            continue
+    live_joined = None  # scanners that may match the comma-free view (a superset)
+    for rule, bits, scanners in index.active:
+        spans = None  # (a long answer: each rule's own pre-check decides)
+        if live is not None and not (live & bits and _scan(scanners, live, text)):
+            if not (comma and rule.across_commas):
+                continue  # nothing this rule could match
+            spans = []  # nothing in the answer as typed; maybe once the commas are dropped
         if rule.kind == "count":
-            hits = rule.hits(norm, chars=chars, grams=grams)
+            if spans is not None:
+                continue
+            hits = rule.hits(norm, chars=chars, grams=grams, checked=live is not None)
             if len(hits) <= rule.maximum:
                 continue
             suggestion = rule.suggestion_for(sc.key) or sc.suggestion
@@ -1299,13 +1383,16 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
                                     _fill(rule.message, norm.original[a:b], len(hits), rule.maximum, suggestion),
                                     (a, b), suggestion, rule.source))
             continue
-        spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars, grams=grams)]
-        if rule.across_commas and len(spans) < MAX_HITS_PER_RULE and "," in norm.text:
-            if joined is False:
-                joined = _joined_view(norm)
-                if maybe is not None and joined and joined[1] is not None:
-                    maybe_joined = _candidates(sc, chars, joined[1])
-            spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
+        if spans is None:
+            spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars, grams=grams,
+                                                 checked=live is not None)]
+        if rule.across_commas and comma and len(spans) < MAX_HITS_PER_RULE:
+            if live is not None and live_joined is None:
+                live_joined = live | index.live_across(text, chars)
+            if live is None or live_joined & bits:
+                if joined is False:
+                    joined = _joined_view(norm)
+                spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
         if not spans:
             continue
         suggestion = rule.suggestion_for(sc.key) or sc.suggestion
@@ -1318,13 +1405,18 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     met = 0
     missing: list[Finding] = []
     first_hit: dict[str, int] = {}
-    for req in sc.requires:
-        hit = req.hits(norm, 1, chars=chars, grams=grams) if maybe is None or req.id in maybe else []
+    for req, bits, scanners in index.requires:
+        if live is None:
+            hit = req.hits(norm, 1, chars=chars, grams=grams)
+        elif live & bits and _scan(scanners, live, text):
+            hit = req.hits(norm, 1, checked=True)
+        else:
+            hit = []
         if hit:
             met += 1
             first_hit[req.id] = hit[0].span()
             continue
-        slip = None if error else _slip(req, norm)  # a slip cannot save an answer that fails anyway
+        slip = None if error else _slip(req, norm, chars, grams)  # a slip cannot save an answer that fails anyway
         if slip is not None:
             met += 1
             (s, e), typed, intended = slip
@@ -1352,42 +1444,103 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     return Result(passed, score, findings, sc.key)
 
 
+def _scan(scanners: tuple, live: int, text: str) -> bool:
+    """Does one of a rule's scanners that the index left live find a match?"""
+    for bit, scanner in scanners:
+        if live & bit and (scanner._rx or scanner.compiled()).search(text) is not None:
+            return True
+    return False
+
+
+class _Index:
+    """A scenario's pre-check, built on its first check: which scanners can
+    match an answer, as one bit each of an int, found by looking up the
+    answer's characters and pairs of adjacent characters.
+
+    A scanner is live when one of its first characters is present (or it has
+    none known) and its gate is open (or it has none): the same two tests as
+    ``Rule.may_match`` with the pairs known, done for all rules at once.
+    """
+
+    __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "rule_bits", "scanners", "rule_ids",
+                 "active", "requires")
+
+    def __init__(self, active: tuple[Rule, ...], requires: tuple[Rule, ...]):
+        rules = active + requires
+        first_keys: dict[str, int] = {}
+        gate_keys: dict[str, int] = {}
+        first_free = gate_free = 0
+        rule_bits: list[int] = []
+        scanners: list[tuple] = []
+        n = 0
+        for rule in rules:
+            mine = []
+            for (first, scanner), gate in zip(rule.scanners, rule.gates):
+                bit = 1 << n
+                n += 1
+                mine.append((bit, scanner))
+                if first is None:
+                    first_free |= bit
+                else:
+                    for ch in first:
+                        first_keys[ch] = first_keys.get(ch, 0) | bit
+                if gate is None:
+                    gate_free |= bit
+                else:
+                    for key in gate[0] | gate[1]:
+                        gate_keys[key] = gate_keys.get(key, 0) | bit
+            rule_bits.append(sum(bit for bit, _ in mine))
+            scanners.append(tuple(mine))
+        self.first_keys, self.gate_keys = first_keys, gate_keys
+        self.first_free, self.gate_free = first_free, gate_free
+        self.rule_bits, self.scanners = tuple(rule_bits), tuple(scanners)
+        self.rule_ids = tuple(r.id for r in rules)
+        # (rule, its scanners' bits, its scanners as (bit, scanner)), in the scenario's order
+        entries = tuple(zip(rules, self.rule_bits, self.scanners))
+        self.active, self.requires = entries[:len(active)], entries[len(active):]
+
+    def live(self, chars: set[str], grams: set[str]) -> int:
+        first, gate = self.first_free, self.gate_free
+        keys = self.first_keys
+        for ch in keys.keys() & chars:
+            first |= keys[ch]
+        keys = self.gate_keys
+        for key in keys.keys() & chars:
+            gate |= keys[key]
+        for key in keys.keys() & grams:
+            gate |= keys[key]
+        return first & gate
+
+    def live_across(self, text: str, chars: set[str]) -> int:
+        """Scanners made live by the pairs that appear once the commas are
+        dropped (the character before a run of commas and the one after)."""
+        gate = 0
+        keys = self.gate_keys
+        for a, b in _ACROSS_COMMAS.findall(text):
+            gate |= keys.get(a + b, 0)
+        # a newly live gate still needs its first character present
+        first = self.first_free
+        for ch in self.first_keys.keys() & chars:
+            first |= self.first_keys[ch]
+        return gate & first
+
+
+_ACROSS_COMMAS = re.compile("([^,]),+(?=([^,]))")
+
+
+def _scenario_index(sc: Scenario) -> _Index:
+    index = _Index(sc.active, sc.requires)
+    sc.lookup.append(index)
+    return index
+
+
 def _candidates(sc: Scenario, chars: set[str], grams: set[str]) -> set[str]:
     """Ids of the scenario's rules that may match an answer with these
     characters and pairs of adjacent characters (a superset: each rule
     left out has no scanner that could match, see Rule.may_match)."""
-    if not sc.lookup:  # (ids of rules without a pre-check, {character or pair: ids})
-        sc.lookup.append(_index(sc))
-    always, keyed = sc.lookup[0]
-    out = set(always)
-    for key in chars:
-        found = keyed.get(key)
-        if found is not None:
-            out |= found
-    for key in grams:
-        found = keyed.get(key)
-        if found is not None:
-            out |= found
-    return out
-
-
-def _index(sc: Scenario) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    always: set[str] = set()
-    keyed: dict[str, set[str]] = {}
-    for rule in sc.active + sc.requires:
-        keys: set[str] = set()
-        for (first, _), gate in zip(rule.scanners, rule.gates):
-            if gate is not None:
-                keys.update(gate[0])
-                keys.update(gate[1])
-            elif first is not None:
-                keys.update(first)
-            else:
-                always.add(rule.id)
-                break
-        for key in keys:
-            keyed.setdefault(key, set()).add(rule.id)
-    return frozenset(always), {k: frozenset(v) for k, v in keyed.items()}
+    index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
+    live = index.live(chars, grams)
+    return {rid for rid, bits in zip(index.rule_ids, index.rule_bits) if live & bits}
 
 
 _KIND_RANK = {"forbidden": 0, "warning": 1, "missing": 2}
@@ -1489,7 +1642,7 @@ def _order_finding(order: Order, norm: Normalised,
 _SLIPS: dict[str, object] = {}
 
 
-def _slip(req: Rule, norm: Normalised):
+def _slip(req: Rule, norm: Normalised, chars: set[str], grams: set[str] | None):
     """((start, end), typed, intended) for a typing slip that, put right,
     meets the requirement; or None."""
     entry = _SLIPS.get(req.id)
@@ -1503,10 +1656,7 @@ def _slip(req: Rule, norm: Normalised):
         return None
     loose, gate = entry
     if gate is not None:
-        text = norm.text
-        chars = set(text)
-        grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
-        if not _gate_open(gate, text, chars, grams):
+        if not _gate_open(gate, norm.text, chars, grams):
             return None
     from .typos import find_slip, homophones
     found = find_slip(norm.text, loose, req.regex.compiled(), homophones())

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import heapq
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -55,10 +54,25 @@ _WORD_FOLD = {
     "麽": "么",
 }
 assert all(len(k) == len(v) for k, v in _WORD_FOLD.items())
+# one of these is in every word folded: a quick test before the regex
+_WORD_FOLD_MARKS = ("么", "著", "麽")
+assert all(any(m in k for m in _WORD_FOLD_MARKS) for k in _WORD_FOLD)
 _WORD_FOLD_RE = re.compile("|".join(sorted(map(re.escape, _WORD_FOLD), key=len, reverse=True)))
 # whitespace, and invisible characters pasted from web pages (zero-width
 # space/joiners, word joiner, BOM, soft hyphen): dropped like spaces
 _WHITESPACE = re.compile("[\\s\u200b-\u200d\u2060\ufeff\u00ad]+")
+_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+
+
+def _has_space(text: str) -> bool:
+    """Would _WHITESPACE find anything?  (str.split and re's \\s agree on
+    what whitespace is, and both run in C; the regex is slower on long text.)"""
+    if not text:
+        return False
+    parts = text.split(None, 1)
+    return len(parts) != 1 or len(parts[0]) != len(text) or any(ch in text for ch in _INVISIBLE)
+
+
 # Unicode categories dropped before matching: format controls (bidi marks,
 # invisible operators, tags), combining marks (variation selectors, U+034F),
 # private use, surrogates and unassigned/non-characters.
@@ -69,6 +83,7 @@ _FILLERS = frozenset("\u3164\uffa0\u115f\u1160\u2800\ufffc\ufffd")
 # decorative separators (ASCII); other symbols and punctuation are decided by
 # category (see _is_separator)
 _ASCII_SEPARATORS = frozenset("_*~#|^`\\/-+=@&<>")
+_ASCII_SEPARATOR_RX = re.compile("[" + re.escape("".join(sorted(_ASCII_SEPARATORS))) + "]")
 
 _converter = None
 
@@ -147,9 +162,18 @@ def _candidates(text: str) -> list[str]:
     """Distinct characters of ``text`` that NFKC or a fold may change."""
     if text.isascii():
         return [ch for ch in set(text) if "A" <= ch <= "Z"]
-    return [ch for ch in set(text)
-            if ("A" <= ch <= "Z") or (ch > "\x7f" and not ("\u4e00" <= ch <= "\u9fff"
-                                                            or "\u3400" <= ch <= "\u4dbf"))]
+    # characters already seen to be left alone are set aside in one step
+    rest = set(text) - _PLAIN
+    out = [ch for ch in rest
+           if ("A" <= ch <= "Z") or (ch > "\x7f" and not ("\u4e00" <= ch <= "\u9fff"
+                                                         or "\u3400" <= ch <= "\u4dbf"))]
+    if len(out) < len(rest) and len(_PLAIN) < _PLAIN_LIMIT:
+        _PLAIN.update(rest.difference(out))
+    return out
+
+
+_PLAIN: set[str] = set()  # characters NFKC and the folds leave alone (ASCII other than A-Z, CJK ideographs)
+_PLAIN_LIMIT = 30_000
 
 
 _CHAR_MAP: dict[str, str] = {}
@@ -271,11 +295,11 @@ def normalise(text: str) -> Normalised:
     for variant in _VARIANTS:
         if variant in text:
             text = text.replace(variant, "你")
-    if _WORD_FOLD_RE.search(text):
+    if any(mark in text for mark in _WORD_FOLD_MARKS) and _WORD_FOLD_RE.search(text):
         text = _WORD_FOLD_RE.sub(lambda m: _WORD_FOLD[m.group()], text)
 
     # Stage 3: drop whitespace (also trims).
-    if _WHITESPACE.search(text):
+    if _has_space(text):
         pieces: list[str] = []
         kept: list[int] = []
         prev = 0
@@ -293,7 +317,8 @@ def normalise(text: str) -> Normalised:
     # (candidates: the original's non-CJK characters; NFKC maps each to what
     # the text now holds, e.g. ＿ → _)
     seps = {c for ch in candidates for c in _CHAR_MAP.get(ch, ch) if _is_separator(c)}
-    seps.update(c for c in _ASCII_SEPARATORS if c in text)
+    if _ASCII_SEPARATOR_RX.search(text):
+        seps.update(_ASCII_SEPARATOR_RX.findall(text))
     seps = "".join(sorted(seps))
     if seps:
         rx = re.compile(f"(?<=[{_HAN}])[{re.escape(seps)}]+(?=[{_HAN}])")
@@ -358,15 +383,24 @@ _CLAUSE_END = re.compile("[,.!?;]")
 _REPORT_LIMIT = 30  # an unquoted report runs to the end of its clause, at most this far
 
 
+# every match of _QUOTE, _NOT_SAYING and _REPORTING holds one of these
+_UNSAID_MARKS = re.compile("[" + re.escape(_QUOTE_MARKS) + "说讲提反表抱]")
+
+
 def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
+    if not _UNSAID_MARKS.search(text):  # (one scan of the text, not one per mark)
+        return ()
     out: list[tuple[int, int]] = []
     quotes = _QUOTE.finditer(text) if any(q in text for q in _QUOTE_MARKS) else ()
     for m in quotes:
         before = text[max(0, m.start() - 8):m.start()]
         if not _AGENT_SAYS.search(before):
             out.append(m.span())
-    reported = (m for m in _REPORTING.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start()))
-    for m in heapq.merge(_NOT_SAYING.finditer(text), reported, key=lambda m: m.start()):
+    reported = [m for m in _REPORTING.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start())]
+    frames = list(_NOT_SAYING.finditer(text)) if ("说" in text or "讲" in text) else []
+    frames += reported  # both in order of position: a stable sort merges them as heapq.merge would
+    frames.sort(key=_start)
+    for m in frames:
         start = m.end()
         if start < len(text) and text[start] in "“‘「『\"":
             continue  # the quotation itself was decided above
@@ -382,6 +416,10 @@ def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
         else:
             merged.append((a, b))
     return tuple(merged)
+
+
+def _start(m: re.Match) -> int:
+    return m.start()
 
 
 def join_commas(text: str) -> tuple[str, list[int]] | None:

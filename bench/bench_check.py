@@ -1,38 +1,49 @@
-"""Benchmark of the rewrite checker (autograder.check), figures side by side.
+"""Benchmark of the rewrite checker (autograder.check), this tree beside a baseline.
 
-    python bench/bench_check.py [--runs N]
+    python bench/bench_check.py [--runs N] [--rounds N] [--quick] [--no-sweep] [--baseline REF]
 
-Prints, in one run:
-  * start-up: a bare `python -c pass`, then `python -c "from autograder import
-    check; check(…, 'opening')"` (median of N subprocess runs each), and the
-    difference (target: at most 80 ms).  The first process after a rule file
-    changes also parses the YAML and compiles the regexes ("cold"); later
-    ones reuse the load cache ("warm", see autograder/engine.py).  Both are
-    shown; the target is about the warm figure, the usual case.
-  * µs per check on ~40-character utterances, over many calls and several
-    scenarios (target: at most 60 µs);
-  * ms for one 100,000-character answer (target: under 50 ms), realistic and
-    pathological, through the engine itself (no length cap), and the same
+Every figure is measured twice in one run: on this tree and on a baseline
+(``--baseline``, a git ref, default 5a385b1; ``--baseline none`` skips it).
+The script checks the baseline out into a temporary ``git worktree add
+--detach``, runs the same measurements there in child processes with
+PYTHONPATH pointing at it, prints both columns and the ratio, and removes
+the worktree.  The two trees are measured alternately, section by section,
+so that a change in the machine's load hits both columns alike, and
+``--rounds`` times over (each tree's lowest figures are kept; the sweep runs
+once): on a shared machine the ratio is the figure to trust, the absolute
+numbers are inflated by whatever else runs (the load average is printed
+before and after).
+
+Figures (targets from issue 12):
+  * start-up: a bare ``python -c pass``, then ``python -c "from autograder
+    import check; check(…, 'opening')"`` (median of N fresh processes each,
+    after a warm-up run that writes the bytecode and the load cache); the
+    difference must be at most 80 ms;
+  * µs per check on ~40-character utterances over several scenarios, good
+    and bad (target: at most 60 µs);
+  * ms for one 100,000-character answer, realistic and pathological,
+    through the engine without the length cap (target: at most 50 ms), and
     through ``check`` as graded (over the 2,000-character cap: fails at once);
   * the ReDoS sweep (issue 15 item 7): every character that appears in any
     rule or reader pattern repeated 200,000 times, and every rule example
-    repeated to 200,000 characters, in every scenario (target: each < 50 ms).
-    ``--quick`` sweeps a sample of characters.
-Wall-clock medians; the machine's load average is printed because other
-processes on a shared 2-core machine inflate every figure.
+    repeated to 200,000 characters, in every scenario (target: each at most 50 ms).
+    ``--quick`` sweeps one character and example in ten.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+DEFAULT_BASELINE = "5a385b1"  # the checker before the speed work of issue 12
 
 UTTERANCES = [  # (scenario, ~40-character answer), good and bad
     ("opening", "您好，这里是阳光保险客服中心，工号1025的小李为您服务，请问有什么可以帮您？"),
@@ -55,30 +66,33 @@ LONG_INPUTS = {
     "pathological: 迷你 × 50,000 (all excused)": "迷你" * 50_000,
     "pathological: 嗯， × 50,000 (fillers)": "嗯，" * 50_000,
 }
+FIRST_CHECK = "from autograder import check; check('您好，这里是客服中心，请问有什么可以帮您？', 'opening')"
 
 
-def _median_run(cmd: list[str], runs: int) -> float:
+# --------------------------------------------------------------------------- measurements
+# Each runs in a child process whose PYTHONPATH and working directory are the
+# tree measured, and returns plain data (printed as JSON).
+
+def _median_run(cmd: list[str], runs: int, cwd: Path, env: dict) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - t)
     return statistics.median(times) * 1000
 
 
-def startup(runs: int) -> None:
+def measure_startup(tree: Path, runs: int) -> dict:
+    env = _tree_env(tree)
     py = sys.executable
-    code = "from autograder import check; check('您好，这里是客服中心，请问有什么可以帮您？', 'opening')"
-    subprocess.run([py, "-c", "pass"], check=True)  # warm the OS file cache
-    bare = _median_run([py, "-c", "pass"], runs)
-    first = _median_run([py, "-c", code], runs)
-    print(f"start-up (median of {runs} runs, fresh processes)")
-    print(f"  bare `python -c pass`                 {bare:7.1f} ms")
-    print(f"  import + first check                  {first:7.1f} ms   difference {first - bare:6.1f} ms"
-          f"   target <= 80 ms  {'OK' if first - bare <= 80 else 'OVER'}")
+    for _ in range(2):  # warm the file cache, write bytecode and the rule-pack load cache
+        subprocess.run([py, "-c", FIRST_CHECK], check=True, cwd=tree, env=env, stdout=subprocess.DEVNULL)
+    bare = _median_run([py, "-c", "pass"], runs, tree, env)
+    first = _median_run([py, "-c", FIRST_CHECK], runs, tree, env)
+    return {"bare": bare, "first": first, "over": first - bare}
 
 
-def per_check(seconds: float = 2.0) -> None:
+def measure_per_check(seconds: float = 2.0) -> dict:
     from autograder import check
 
     for key, text in UTTERANCES:
@@ -89,30 +103,27 @@ def per_check(seconds: float = 2.0) -> None:
         for key, text in UTTERANCES:
             check(text, key)
         calls += len(UTTERANCES)
-    elapsed = time.perf_counter() - t0
-    us = elapsed / calls * 1e6
-    mean_len = statistics.mean(len(t) for _, t in UTTERANCES)
-    print(f"per check ({calls} calls over {len(UTTERANCES)} utterances of ~{mean_len:.0f} characters,"
-          f" {len({k for k, _ in UTTERANCES})} scenarios, good and bad)")
-    print(f"  {us:7.1f} µs per check   target <= 60 µs  {'OK' if us <= 60 else 'OVER'}")
+    us = (time.perf_counter() - t0) / calls * 1e6
     worst = []
     for key, text in UTTERANCES:
-        n = 2000
+        n = 1000
         t = time.perf_counter()
         for _ in range(n):
             check(text, key)
-        worst.append(((time.perf_counter() - t) / n * 1e6, key, text[:14]))
+        worst.append(((time.perf_counter() - t) / n * 1e6, f"{key}: {text[:10]}…"))
     slowest = max(worst)
-    print(f"  slowest single utterance: {slowest[0]:.1f} µs ({slowest[1]}: {slowest[2]}…)")
+    return {"us": us, "calls": calls, "slowest": slowest[0], "slowest_case": slowest[1]}
 
 
-def long_inputs(repeats: int = 5) -> None:
+def measure_long(repeats: int = 5) -> dict:
     from autograder import check
     from autograder.engine import scenarios
 
     keys = [s.key for s in scenarios()]
-    print(f"one 100,000-character answer (median of {repeats}, slowest scenario of {len(keys)});"
-          f" engine without the cap | check() as graded (capped)")
+    for key in keys:  # compile what the checks need first: this times matching
+        for text in LONG_INPUTS.values():
+            check(text[:3000], key, max_length=None)
+    out = {}
     for label, text in LONG_INPUTS.items():
         worst = capped = 0.0
         for key in keys:
@@ -126,14 +137,18 @@ def long_inputs(repeats: int = 5) -> None:
                 graded.append(time.perf_counter() - t)
             worst = max(worst, statistics.median(times) * 1000)
             capped = max(capped, statistics.median(graded) * 1000)
-        print(f"  {label:48} {worst:7.1f} ms | {capped:5.2f} ms   target < 50 ms  {'OK' if worst < 50 else 'OVER'}")
+        out[label] = {"ms": worst, "capped": capped}
+    return out
 
 
-def sweep(length: int = 200_000, quick: bool = False) -> None:
+def measure_sweep(length: int = 200_000, quick: bool = False) -> dict:
     """Every pattern character repeated, every rule example repeated, in every scenario."""
     from autograder import check
     from autograder.engine import scenarios
-    from autograder.sweep import example_texts, sweep_characters
+    try:
+        from autograder.sweep import example_texts, sweep_characters
+    except ImportError:
+        return {}
 
     keys = [s.key for s in scenarios()]
     chars = sweep_characters()
@@ -142,6 +157,7 @@ def sweep(length: int = 200_000, quick: bool = False) -> None:
         chars, examples = chars[::10], examples[::10]
     for key in keys:  # compile the whole pack first: the sweep times matching
         check("您好" * 3, key)
+    out = {}
     for label, texts in (("pattern characters", [c * length for c in chars]),
                          ("rule examples", [(e * (length // len(e) + 1))[:length] for e in examples])):
         worst, worst_case, over, runs = 0.0, "", 0, 0
@@ -155,9 +171,88 @@ def sweep(length: int = 200_000, quick: bool = False) -> None:
                 over += took >= 50
                 if took > worst:
                     worst, worst_case = took, f"{text[:6]!r}… in {key}"
-        print(f"  {label:20} {len(texts):4d} texts × {len(keys)} scenarios = {runs:5d} checks of {length:,} chars"
-              f" in {time.perf_counter() - t_all:6.1f} s; slowest {worst:7.1f} ms ({worst_case}); "
-              f"{over} over 50 ms")
+        out[label] = {"texts": len(texts), "checks": runs, "seconds": time.perf_counter() - t_all,
+                      "slowest": worst, "slowest_case": worst_case, "over": over}
+    return out
+
+
+def _tree_env(tree: Path) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(tree)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode
+    return env
+
+
+def _child(section: str, tree: Path, args: argparse.Namespace) -> dict:
+    """Run one section in a fresh process on ``tree``; its result as data."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", section, "--runs", str(args.runs)]
+    if args.quick:
+        cmd.append("--quick")
+    done = subprocess.run(cmd, cwd=tree, env=_tree_env(tree), capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _run_section(section: str, args: argparse.Namespace) -> dict:
+    import autograder
+
+    here = Path(autograder.__file__).resolve().parents[1]
+    if here != Path.cwd().resolve():  # the editable install must not shadow the tree measured
+        raise SystemExit(f"measuring {Path.cwd()} but autograder comes from {here}")
+    if section == "startup":
+        return measure_startup(Path.cwd(), args.runs)
+    if section == "per_check":
+        return measure_per_check()
+    if section == "long":
+        return measure_long()
+    if section == "sweep":
+        return measure_sweep(quick=args.quick)
+    raise SystemExit(f"unknown section {section!r}")
+
+
+# --------------------------------------------------------------------------- report
+
+def _load() -> str:
+    if not hasattr(os, "getloadavg"):
+        return "n/a"
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _cell(value: float | None, unit: str) -> str:
+    return f"{'—':>9}" if value is None else f"{value:9.1f} {unit}"
+
+
+def _row(label: str, now: float | None, base: float | None, unit: str, target: float | None) -> None:
+    ratio = f"{now / base:5.2f}×" if now is not None and base else "     "
+    verdict = ""
+    if target is not None and now is not None:
+        verdict = f"target <= {target:g} {unit}  {'OK' if now <= target else 'OVER'}"
+    print(f"  {label:52} {_cell(now, unit)} {_cell(base, unit)}  {ratio}  {verdict}")
+
+
+def _get(result: dict | None, *path: str) -> float | None:
+    for key in path:
+        if not isinstance(result, dict) or key not in result:
+            return None
+        result = result[key]
+    return result
+
+
+def _baseline_tree(ref: str) -> tuple[Path, str]:
+    sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    tree = tmp / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], cwd=ROOT, check=True,
+                   capture_output=True)
+    return tree, sha
+
+
+def _remove_tree(tree: Path) -> None:
+    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+    shutil.rmtree(tree.parent, ignore_errors=True)
+    subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
 
 
 def whole_call(seconds: float = 2.0) -> None:
@@ -198,16 +293,97 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15, help="subprocess runs per start-up figure")
     ap.add_argument("--quick", action="store_true", help="sweep one character and example in ten")
     ap.add_argument("--no-sweep", action="store_true", help="skip the 200,000-character ReDoS sweep")
+    ap.add_argument("--baseline", default=DEFAULT_BASELINE,
+                    help=f"git ref measured beside this tree (default {DEFAULT_BASELINE}); 'none' skips it")
+    ap.add_argument("--rounds", type=int, default=2,
+                    help="measure start-up, per-check and long answers this many times, the trees taking turns, "
+                         "and keep each tree's lowest figures")
+    ap.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one section, in a child process
     args = ap.parse_args()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores, load average {load:.2f}")
-    startup(args.runs)
-    per_check()
-    long_inputs()
-    whole_call()
-    if not args.no_sweep:
-        print("ReDoS sweep (issue 15 item 7), engine without the length cap; target: each < 50 ms")
-        sweep(quick=args.quick)
+    if args.measure:
+        print(json.dumps(_run_section(args.measure, args)))
+        return
+
+    base_tree = sha = None
+    if args.baseline.lower() != "none":
+        base_tree, sha = _baseline_tree(args.baseline)
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores; load average {_load()} (1, 5, 15 min)")
+        print(f"this tree: {ROOT} at {head}{' + uncommitted changes' if dirty else ''}; "
+              f"baseline: {sha or 'none'}")
+        print(f"  {'':52} {'this tree':>12} {'baseline':>12}  ratio")
+        sections = ["startup", "per_check", "long"] + ([] if args.no_sweep else ["sweep"])
+        for section in sections:
+            rounds = 1 if section == "sweep" else args.rounds
+            now = base = None
+            for i in range(rounds):  # the trees take turns, each going first in every other round
+                order = ["now", "base"] if i % 2 == 0 else ["base", "now"]
+                for which in order:
+                    if which == "now":
+                        now = _best(now, _child(section, ROOT, args))
+                    elif base_tree:
+                        base = _best(base, _child(section, base_tree, args))
+            for label, result in (("this tree", now), ("baseline", base)):
+                if result and "error" in result:
+                    print(f"  ({label}: {section} failed: {result['error']})")
+            _report(section, now, base, args)
+        whole_call()  # this tree only; its baseline is the same turns through check() alone
+        print(f"load average at the end {_load()}")
+    finally:
+        if base_tree is not None:
+            _remove_tree(base_tree)
+
+
+def _best(kept: dict | None, new: dict) -> dict:
+    """The lower of each figure over rounds (load from other processes only ever adds time)."""
+    if kept is None or "error" in kept:
+        return new
+    if "error" in new:
+        return kept
+    out = {}
+    for key, value in kept.items():
+        other = new.get(key)
+        if isinstance(value, dict) and isinstance(other, dict):
+            out[key] = _best(value, other)
+        elif isinstance(value, (int, float)) and isinstance(other, (int, float)):
+            out[key] = min(value, other)
+        else:
+            out[key] = value
+    return out
+
+
+def _report(section: str, now: dict, base: dict | None, args: argparse.Namespace) -> None:
+    if section == "startup":
+        print(f"start-up (median of {args.runs} fresh processes each)")
+        _row("bare `python -c pass`", _get(now, "bare"), _get(base, "bare"), "ms", None)
+        _row("import + first check", _get(now, "first"), _get(base, "first"), "ms", None)
+        _row("import + first check over bare", _get(now, "over"), _get(base, "over"), "ms", 80)
+    elif section == "per_check":
+        print(f"per check ({len(UTTERANCES)} utterances of ~40 characters, "
+              f"{len({k for k, _ in UTTERANCES})} scenarios, good and bad)")
+        _row("mean per check", _get(now, "us"), _get(base, "us"), "µs", 60)
+        _row("slowest single utterance", _get(now, "slowest"), _get(base, "slowest"), "µs", None)
+        print(f"    (slowest here: {_get(now, 'slowest_case')}; baseline: {_get(base, 'slowest_case')})")
+    elif section == "long":
+        print("one 100,000-character answer, engine without the cap (median of 5, slowest scenario)")
+        for label in LONG_INPUTS:
+            _row(label, _get(now, label, "ms"), _get(base, label, "ms"), "ms", 50)
+        worst = max((_get(now, label, "capped") or 0.0) for label in LONG_INPUTS)
+        print(f"    check() as graded (over the 2,000-character cap, fails at once): at most {worst:.2f} ms")
+    elif section == "sweep":
+        print(f"ReDoS sweep, 200,000 characters each, engine without the cap{' (--quick)' if args.quick else ''};"
+              f" target: each at most 50 ms")
+        for label in ("pattern characters", "rule examples"):
+            n = _get(now, label, "checks")
+            print(f"  {label}: {n} checks" if n is not None else f"  {label}:")
+            _row("  slowest check", _get(now, label, "slowest"), _get(base, label, "slowest"), "ms", 50)
+            _row("  whole sweep", _get(now, label, "seconds"), _get(base, label, "seconds"), "s", None)
+            _row("  checks over 50 ms", _get(now, label, "over"), _get(base, label, "over"), "", None)
+            print(f"    (slowest here: {_get(now, label, 'slowest_case')}; baseline: {_get(base, label, 'slowest_case')})")
 
 
 if __name__ == "__main__":
