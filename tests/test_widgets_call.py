@@ -226,3 +226,16 @@ def test_widget_with_an_unknown_phase_explains_instead_of_crashing(tmp_path):
     assert w.result is None and "暂时无法检查" in w.feedback.value
     w.model_button.click()
     assert "先自己写一遍" in w.model.value
+
+
+def test_practice_calls_do_not_give_away_the_graded_calls():
+    """The model calls students see in the course are not the bank's keys."""
+    from autograder.bank import load_bank
+
+    bank = [q for ch in load_bank(COURSE.parent / "exercises" / "bank") for q in ch.questions
+            if q.type == "call"]
+    keys = {line for q in bank for line in q.call.model_call}
+    situations = {q.text for q in bank}
+    for item in course_calls():
+        assert not keys & set(item.model_call), item.id
+        assert item.situation not in situations, item.id
