@@ -40,7 +40,7 @@ from .scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, round_points, score_multip
 __all__ = ["Outcome", "grade_question", "outputs_for", "run_test", "spec_from_source", "SPEC_FUNCTION"]
 
 SPEC_FUNCTION = "run_test"
-TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题"}
+TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "情景通话题"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,8 @@ class Outcome:
     message: str  # Chinese, for the student's feedback; never contains the key
     answer: str | None = None  # the answer as read: letters, or the rewrite text
     rules: tuple[str, ...] = field(default=())  # rewrite: rules that fired / requirements missing
+    problems: tuple[str, ...] = field(default=())  # call: turns that could not be read (the rest was graded)
+    call: object | None = None  # call: the CallResult (turn scores, call-level findings)
 
     @property
     def readable(self) -> bool:
@@ -77,6 +79,10 @@ def grade_question(spec: dict, sources: list[str], later: list[str] = ()) -> Out
     points = float(spec["points"])
     qtype = spec["type"]
     label = f"{var}（{TYPE_LABEL.get(qtype, qtype)}）"
+    if qtype == "call":
+        from .callgrade import grade_call
+
+        return grade_call(spec, sources, later)
 
     read = find_answer(sources, var)
     if not read.found and later:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .callitem import CALL_FIELDS, FREE, CallItem, parse_call, turn_var
 from .schema import SchemaError, Where, load_yaml
 from .scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, POLICIES
 
@@ -20,9 +21,9 @@ __all__ = ["Question", "Chapter", "load_bank", "find_bank", "DEFAULT_BANK", "TYP
 # never found from the package's own location, so a kernel that imports the
 # installed package has no way to the bank through it.
 DEFAULT_BANK = Path("exercises") / "bank"
-TYPES = {"single": "s", "multiple": "m", "rewrite": "r", "short": "a"}
-TYPE_ORDER = ("single", "multiple", "rewrite", "short")
-_ID = re.compile(r"^ch(\d+)_([smra])(\d{2})$")
+TYPES = {"single": "s", "multiple": "m", "rewrite": "r", "call": "c", "short": "a"}
+TYPE_ORDER = ("single", "multiple", "rewrite", "call", "short")
+_ID = re.compile(r"^ch(\d+)_([smrca])(\d{2})$")
 # The seeds' key points (content review, table 1.3): 000-01 … 004-35, numbered per seed.
 KEYPOINTS_PER_SEED = {"000": 37, "001": 124, "002": 28, "003": 15, "004": 35}
 _KEYPOINT = re.compile(r"^(\d{3})-(\d{2,3})$")
@@ -33,7 +34,7 @@ SPEAKERS = ("客户：", "客服：")
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str
-    type: str  # single | multiple | rewrite | short
+    type: str  # single | multiple | rewrite | call | short
     points: float
     chapter: int
     chapter_title: str
@@ -56,6 +57,7 @@ class Question:
     transcript: tuple[str, ...] = ()  # choice items: a short call excerpt, "客户：…" / "客服：…" a line
     reference_answer: str = ""  # short: a full-marks answer, instructor-only (mark scheme)
     borderline_answer: str = ""  # short: an answer at the pass line, with its marks, instructor-only
+    call: CallItem | None = None  # call: turns, requirements, weights, model and bad call
 
     @property
     def situational(self) -> bool:
@@ -81,6 +83,11 @@ class Question:
         return self.answer_cell if self.type == "short" else f"{self.id}_test"
 
     @property
+    def turn_vars(self) -> tuple[str, ...]:
+        """call: the answer variable of each agent turn, 第Q题_第1句 …"""
+        return tuple(turn_var(self.var, n) for n in range(1, self.call.agent_turns + 1)) if self.call else ()
+
+    @property
     def letters(self) -> str:
         return "".join(self.options)
 
@@ -95,6 +102,8 @@ class Question:
                     spec["partial"] = self.partial
         elif self.type == "rewrite":
             spec.update(scenario=self.scenario, bad=self.bad, model=self.model_answer)
+        elif self.type == "call":
+            spec.update(self.call.spec(), model=list(self.call.model_call))
         spec["explanation"] = self.explanation
         return spec
 
@@ -116,6 +125,13 @@ class Question:
             d.update(bad=self.bad, model_answer=self.model_answer)
         if self.type in ("single", "multiple"):
             d.update(situation=self.situation or None, transcript=list(self.transcript) or None)
+        if self.type == "call":
+            c = self.call
+            d.update(situation=self.text, direction=c.direction, turns=[t.to_dict() for t in c.turns],
+                     turn_vars=list(self.turn_vars), requirements=list(c.requirements) if c.requirements else None,
+                     weights=c.weights, model_call=list(c.model_call),
+                     bad_call={"lines": list(c.bad_call.lines),
+                               "expect": {"score": c.bad_call.score, "call_findings": list(c.bad_call.call_findings)}})
         if self.type == "short":
             d.update(rubric=list(self.rubric), reference_answer=self.reference_answer,
                      borderline_answer=self.borderline_answer or None)
@@ -208,6 +224,9 @@ def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
         w.only(raw, common | {"situation", "bad", "scenario", "model_answer"})
         kw.update(text=w.need(raw, "situation", str).strip(), bad=w.need(raw, "bad", str).strip(),
                   scenario=w.need(raw, "scenario", str), model_answer=w.need(raw, "model_answer", str).strip())
+    elif qtype == "call":
+        w.only(raw, common | CALL_FIELDS)
+        kw.update(text=w.need(raw, "situation", str).strip(), call=parse_call(w, raw))
     else:
         w.only(raw, common | {"prompt", "rubric", "reference_answer", "borderline_answer"})
         kw.update(text=w.need(raw, "prompt", str).strip(), rubric=tuple(w.strings(raw, "rubric")),
@@ -259,7 +278,7 @@ def _chapter(path: Path) -> Chapter:
     questions = tuple(_question(w, q, chapter, i + 1) for i, q in enumerate(raws))
     order = [TYPE_ORDER.index(q.type) for q in questions]
     if order != sorted(order):
-        raise w.error("questions must be ordered single, multiple, rewrite, short")
+        raise w.error("questions must be ordered single, multiple, rewrite, call, short")
     return Chapter(
         number=chapter["number"], title=chapter["chapter"], assignment=chapter["assignment"],
         notebook=chapter["assignment"], heading=w.need(raw, "title", str),
@@ -316,6 +335,15 @@ def _check_scenarios(chapters: list[Chapter]) -> None:
                     get_scenario(q.scenario)
                 except UnknownScenario as exc:
                     raise SchemaError(f"{ch.path}: {q.id}: {exc}") from None
+            elif q.type == "call":
+                for n, phase in enumerate(q.call.phases, 1):
+                    if phase == FREE:
+                        continue
+                    try:
+                        get_scenario(phase)
+                    except UnknownScenario as exc:
+                        raise SchemaError(f"{ch.path}: {q.id}: 第{n}句的场景 {phase!r} 不存在，"
+                                          f"可以写 free（只查通用规则）（unknown scenario）: {exc}") from None
 
 
 def questions(chapters: list[Chapter]) -> list[Question]:

@@ -2,7 +2,8 @@
 
 - **Copies of practice items.**  A graded item must not be answerable from
   memory of a practice feedback screen.  Each graded choice item's stem and
-  options (a rewrite's bad utterance) is compared with every practice quiz
+  options (a rewrite's bad utterance; a call's situation and customer lines)
+  is compared with every practice quiz
   item (sandbox bad utterance) in ``course/practice/``; a similarity at or
   over :data:`SIMILARITY_LIMIT` is an error naming both ids.
 - **Length cue.**  A key that is the longest option is guessable.  A choice
@@ -142,6 +143,8 @@ def length_cued(q: Question) -> bool:
 def _graded_text(q: Question) -> str:
     if q.type == "rewrite":
         return q.bad or ""
+    if q.type == "call":  # what the student is shown: the situation and the customer's lines
+        return q.text + "".join(t.customer[0] for t in q.call.turns if not t.is_agent)
     return q.text + "".join(q.options.values())
 
 
@@ -181,7 +184,7 @@ def audit_bank(chapters: list[Chapter], practice_dir: str | Path | None = PRACTI
             kind = "rewrite" if q.type == "rewrite" else "choice"
             text = _graded_text(q)
             for item in practice:
-                if item.kind != kind:
+                if item.kind != kind and q.type != "call":  # a call is compared with every practice item
                     continue
                 pair = Overlap(q.id, item.id, similarity(text, item.text), ch.path, item.path)
                 if closest is None or pair.similarity > closest.similarity:

@@ -15,17 +15,19 @@ import json
 from pathlib import Path
 
 from .bank import Chapter, Question, load_bank
+from .callitem import turn_var
 
 __all__ = ["build_notebook", "render", "write_all", "check_all", "SOURCE_DIR"]
 
 SOURCE_DIR = Path("exercises") / "source"
 NB_SCHEMA = 3
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-TYPE_NAME = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "short": "简答题"}
+TYPE_NAME = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "情景通话题", "short": "简答题"}
 HINT = {
     "single": '在引号里填写一个字母，例如 "B"',
     "multiple": '在引号里填写所有正确选项的字母（可多选），例如 "ABD"',
     "rewrite": "在引号里写出改写后的完整一句话",
+    "call": "客户的话写在 # 客户： 后面；在每个第N句的引号里写出你这一句要说的话，不要删掉引号、等号和题号",
 }
 
 
@@ -73,7 +75,7 @@ def _intro(ch: Chapter) -> str:
    - 单选题：填一个字母，如 `第1题 = "B"`。
    - 多选题：填所有正确选项的字母，如 `第9题 = "ACD"`。少选得部分分，错选不得分。
    - 改写题：写出改写后的完整一句话，如 `{example_rewrite} = "您好，……"`。
-   - 简答题：双击答题框，直接用文字作答。
+{_call_howto(ch)}   - 简答题：双击答题框，直接用文字作答。
 2. 题目格和“自动评分”格是锁定的，不能修改，也不用管它们。
 
 ## 怎么自查
@@ -83,6 +85,15 @@ def _intro(ch: Chapter) -> str:
 ## 怎么提交
 先保存（Ctrl+S），再按老师的要求提交：在 JupyterLab 的 Assignments（作业）页面点 **Submit**，或把本文件交给老师。
 """
+
+
+def _call_howto(ch: Chapter) -> str:
+    call = next((q for q in ch.questions if q.type == "call"), None)
+    if call is None:
+        return ""
+    return (f"   - 情景通话题：作答格里按通话顺序写好了客户说的话（`# 客户：……` 开头的灰色行），"
+            f"每句客户的话下面有一行 `{turn_var(call.var, 1)} = \"\"`：在引号里写出你这一句要说的话。"
+            "每一句单独评分，整通电话的顺序和前后一致也要评分；空着的句子得 0 分，其他句子照常评分。\n")
 
 
 def _question_md(q: Question) -> str:
@@ -104,6 +115,8 @@ def _question_md(q: Question) -> str:
         needs = "、".join(r.name for r in sc.requires if r.name)
         return (f"{head}{q.text}\n\n> 原句：「{q.bad}」\n\n"
                 f"场景：**{sc.title}**。改写后的说法要包含：{needs}；称呼客户用“您”，不用禁语和口头语。\n")
+    if q.type == "call":
+        return f"{head}{q.text}\n\n{_call_script(q)}\n"
     rubric = "\n".join(f"- {r}" for r in q.rubric)
     answers = f"\n\n**参考答案（满分）**\n\n{_quote(q.reference_answer)}"
     if q.borderline_answer:
@@ -130,6 +143,35 @@ def _call(q: Question) -> str:
     return "".join(f"{p}\n\n" for p in parts)
 
 
+def _call_script(q: Question) -> str:
+    """The call as the student reads it: customer lines, and what each agent turn is for."""
+    lines, n = [], 0
+    for t in q.call.turns:
+        if t.is_agent:
+            n += 1
+            lines.append(f"> **客服（第{n}句）：** {t.hint or '（由你来说）'}")
+        else:
+            lines.append(f"> **客户：** {t.customer[0]}")
+    direction = "客户来电" if q.call.direction == "inbound" else "你打给客户（外呼）"
+    return (f"{direction}，通话顺序如下，客服要说的话由你来写：\n\n" + "\n>\n".join(lines)
+            + "\n\n通话里的每一句都要符合规范：称呼客户用“您”，不用禁语和口头语。")
+
+
+def _call_answers(q: Question, texts: list[str] | None) -> str:
+    """The answer lines of a call, customer lines as comments; ``texts`` None gives the empty lines."""
+    out, n = [], 0
+    for t in q.call.turns:
+        if t.is_agent:
+            n += 1
+            if texts is None:
+                out.append(f"# 第{n}句" + (f"（{t.hint}）" if t.hint else ""))
+            value = json.dumps(texts[n - 1], ensure_ascii=False) if texts is not None else '""'
+            out.append(f"{turn_var(q.var, n)} = {value}")
+        elif texts is None:
+            out.append(f"# 客户：{t.customer[0]}")
+    return "\n".join(out)
+
+
 def _spec_literal(spec: dict) -> str:
     return json.dumps(spec, ensure_ascii=False)
 
@@ -143,10 +185,16 @@ def build_notebook(ch: Chapter) -> dict:
             cells.append(_markdown(q.answer_cell, f"### BEGIN SOLUTION\n{key_points}\n### END SOLUTION",
                                    grade=True, solution=True, points=q.points))
             continue
-        solution = q.model_answer if q.type == "rewrite" else "".join(q.key)
-        cells.append(_code(q.answer_cell,
-                           f"# {HINT[q.type]}\n{q.var} = \"\"\n### BEGIN SOLUTION\n{q.var} = {json.dumps(solution, ensure_ascii=False)}\n### END SOLUTION",
-                           solution=True))
+        if q.type == "call":
+            cells.append(_code(q.answer_cell,
+                               f"# {HINT[q.type]}\n{_call_answers(q, None)}\n"
+                               f"### BEGIN SOLUTION\n{_call_answers(q, list(q.call.model_call))}\n### END SOLUTION",
+                               solution=True))
+        else:
+            solution = q.model_answer if q.type == "rewrite" else "".join(q.key)
+            cells.append(_code(q.answer_cell,
+                               f"# {HINT[q.type]}\n{q.var} = \"\"\n### BEGIN SOLUTION\n{q.var} = {json.dumps(solution, ensure_ascii=False)}\n### END SOLUTION",
+                               solution=True))
         cells.append(_code(q.grade_cell,
                            f"# {q.var}的自动评分格（老师评分时使用，不用修改，运行它也不会显示内容）\n"
                            "### BEGIN HIDDEN TESTS\n"
@@ -156,7 +204,7 @@ def build_notebook(ch: Chapter) -> dict:
                            grade=True, locked=True, points=q.points))
     cells.append(_markdown(f"{ch.assignment}_selfcheck_intro",
                            "## 提交前自查\n\n先保存（Ctrl+S），再点 **运行 → 运行所有单元格**，看下面的结果。"
-                           "它只检查能否读取你的答案，不会告诉你选择题的对错；改写题会列出规则检查的意见，"
+                           "它只检查能否读取你的答案，不会告诉你选择题的对错；改写题和情景通话题会列出规则检查的意见，"
                            "简答题只提醒你有没有作答。", locked=True))
     public = {q.var: _public(q) for q in ch.questions}
     check_cell = _code(f"{ch.assignment}_selfcheck",
@@ -183,6 +231,8 @@ def _public(q: Question) -> dict:
         return {"type": "rewrite", "scenario": q.scenario, "bad": q.bad}
     if q.type == "short":
         return {"type": "short", "cell": q.answer_cell}
+    if q.type == "call":
+        return {"type": "call", **q.call.public()}
     return {"type": q.type, "options": q.letters}
 
 

@@ -66,6 +66,8 @@ MAX_HITS_PER_RULE = 5  # report at most this many occurrences of one rule
 _CHARSET_LIMIT = 2000  # answers longer than this look up character pairs one by one
 MAX_ANSWER_CHARS = 2000  # longer rewrite answers fail before the engine runs
 TURN_LIMIT = 300  # normalised characters: far more than one spoken turn (~2.5 minutes)
+# a call turn with no scenario: only the global families apply (whole-call exercises)
+FREE = "free"
 FOREIGN_LIMIT = 2  # markers of this many other scenarios make the answer off-topic
 # a tone frame's parts lie in one clause, at most this far apart
 FRAME_GAP = "[^.!?;]{0,10}"
@@ -406,6 +408,7 @@ class Pack:
     families: dict[str, tuple[Rule, ...]]
     global_families: tuple[str, ...]
     scenarios: dict[str, Scenario]
+    free: "Scenario | None" = None  # the ``free`` phase of a call (not in the catalogue)
 
     def all_rules(self) -> list[Rule]:
         out = [r for rules in self.families.values() for r in rules]
@@ -1092,7 +1095,10 @@ def _build_pack(spec: dict) -> Pack:
                                              "signature": [p for o in others for p in o["signature"]]}),
             conflict=_Lazy(_combine(conflict), "scenarios.yaml: conflicts") if conflict else None,
         )
-    return Pack(families, global_families, scenarios)
+    free = Scenario(key=FREE, title="自由应答", situation="通话中的一般应答（只检查称呼、禁语、口头语等通用规则）",
+                    families=(), requires=(), forbids=(),
+                    active=tuple(r for f in global_families for r in families[f]))
+    return Pack(families, global_families, scenarios, free)
 
 
 def _signature_scanners(spec: dict) -> tuple:
@@ -1182,6 +1188,8 @@ def scenarios() -> list[Scenario]:
 
 def get_scenario(key: str) -> Scenario:
     pack = _pack()
+    if key == FREE:
+        return pack.free
     try:
         return pack.scenarios[key]
     except (KeyError, TypeError):
@@ -1339,7 +1347,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     findings.sort(key=lambda f: -1 if f.span is None else f.span[0])
     findings += missing
     total = len(sc.requires)
-    score = 0.0 if error else round(met / total, 4)
+    score = 0.0 if error else round(met / total, 4) if total else 1.0
     passed = not error and met == total
     return Result(passed, score, findings, sc.key)
 

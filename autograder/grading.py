@@ -573,6 +573,8 @@ class Grader:
                 comment = view.comment(o.qid + "_answer")
                 if comment is not None:
                     comment.auto_comment = f"{UNREADABLE}：{o.message}"
+            elif o.problems:  # a call with some turns unreadable: those score 0, the rest was graded
+                result.issues += [Issue(student, assignment, notebook, o.var, p) for p in o.problems]
         gb.db.flush()
         t = time.perf_counter()
         (dest / f"{notebook}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")

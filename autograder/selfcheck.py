@@ -78,6 +78,9 @@ def check_answers(public: dict, sources: list[str], notebook: dict | None = None
         if info["type"] == "short":
             rows.append(_short_row(var, info.get("cell", ""), notebook))
             continue
+        if info["type"] == "call":
+            rows.append(_call_row(var, info, sources))
+            continue
         read = find_answer(sources, var)
         if read.error:
             rows.append(Row(var, "error", read.error))
@@ -112,6 +115,26 @@ def check_answers(public: dict, sources: list[str], notebook: dict | None = None
     return rows
 
 
+def _call_row(var: str, info: dict, sources: list[str]) -> Row:
+    """A whole call: each turn read and checked, then the call-level reminders (no score: no weights here)."""
+    from .callanswers import read_call
+
+    reads = read_call({"var": var, **info}, sources)
+    if all(not r.found for r in reads):
+        return Row(var, "error", reads[0].problem if reads else "找不到答案。")
+    if all(r.empty for r in reads):
+        return Row(var, "empty", "还没有作答：在每个“第N句”的引号里写出你要说的话。")
+    from .callfeedback import self_check_lines
+    from .calls import check_call
+
+    result = check_call([r.text for r in reads], info)
+    lines = self_check_lines(result, reads)
+    fine = all(v.result is not None and v.result.passed for v in result.turns) and not result.findings
+    head = "每一句都通过规则检查，整通电话也没有发现问题。" if fine else "还有要改的地方："
+    status = "ok" if fine and not any(r.problem for r in reads) else "error"
+    return Row(var, status, head + "\n" + "\n".join(lines))
+
+
 _ICON = {"ok": "✓", "empty": "○", "error": "✗", "info": "ℹ"}
 _COLOR = {"ok": "#1a7f37", "empty": "#9a6700", "error": "#cf222e", "info": "#57606a"}
 
@@ -119,7 +142,7 @@ _COLOR = {"ok": "#1a7f37", "empty": "#9a6700", "error": "#cf222e", "info": "#576
 def _html(rows: list[Row]) -> str:
     body = "".join(
         f"<tr><td style='white-space:nowrap;color:{_COLOR[r.status]}'><b>{_ICON[r.status]} {html.escape(r.var)}</b></td>"
-        f"<td style='text-align:left'>{html.escape(r.message)}</td></tr>" for r in rows)
+        f"<td style='text-align:left'>{html.escape(r.message).replace(chr(10), '<br>')}</td></tr>" for r in rows)
     ok = sum(r.status == "ok" for r in rows)
     return (f"<p><b>自查结果：</b>{ok}/{len(rows)} 题可以读取并通过检查。"
             "选择题的对错要等老师评分后才知道。</p>"

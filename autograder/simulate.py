@@ -218,6 +218,18 @@ def _short_answer(q: CourseQuestion, ability: float, rng: random.Random) -> str:
     return rng.choice(_SHORT_WEAK)
 
 
+def _call_answer(q: CourseQuestion, source: str, ability: float, rng: random.Random) -> str:
+    """A call answer: each turn the model line (a stronger student more often) or left empty."""
+    import json as _json
+
+    p = _p_correct(ability, q.qid)
+    for n, line in enumerate(q.spec.get("model") or [], 1):
+        if rng.random() < p:
+            var = f"{q.var}_第{n}句"
+            source = source.replace(f'{var} = ""', f"{var} = {_json.dumps(line, ensure_ascii=False)}", 1)
+    return source
+
+
 def _src(cell: dict) -> str:
     s = cell.get("source", "")
     return "".join(s) if isinstance(s, list) else s
@@ -258,6 +270,9 @@ def fill_notebook(release: dict, nb: CourseNotebook, student: SimStudent, rng: r
             text = _short_answer(q, student.ability, rng)
             if text:
                 cell["source"] = text
+            continue
+        if q.type == "call":
+            cell["source"] = _call_answer(q, _src(cell), student.ability, rng)
             continue
         rhs = (_rewrite_answer if q.type == "rewrite" else _choice_answer)(q, student.ability, rng)
         cell["source"] = _src(cell).replace(f'{q.var} = ""', f"{q.var} = {rhs}", 1)

@@ -117,6 +117,9 @@ def key_answers(assignment: str, wrong: bool = False) -> dict[str, str]:
             out[q.var] = json.dumps(others[0] + q.key[0] if wrong else "".join(q.key))
         elif q.type == "rewrite":
             out[q.var] = json.dumps(q.bad if wrong else q.model_answer, ensure_ascii=False)
+        elif q.type == "call":
+            lines = q.call.bad_call.lines if wrong else q.call.model_call
+            out.update({var: json.dumps(line, ensure_ascii=False) for var, line in zip(q.turn_vars, lines)})
     return out
 
 

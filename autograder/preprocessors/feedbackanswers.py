@@ -45,6 +45,9 @@ class FeedbackAnswers(NbGraderPreprocessor):
         if self.show_key and spec is not None:
             if spec["type"] == "rewrite":
                 answer = f"参考答案：{spec.get('model', '')}"
+            elif spec["type"] == "call":
+                lines = spec.get("model") or []
+                answer = "参考通话：\n\n" + "\n".join(f"- 第{n}句：{t}" for n, t in enumerate(lines, 1))
             else:
                 answer = f"正确答案：{spec.get('key', '')}"
             text = answer + (f"\n\n解析：{spec['explanation']}" if spec.get("explanation") else "")

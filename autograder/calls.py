@@ -1,0 +1,184 @@
+"""Whole-call checking: ``check_call(turns, spec) -> CallResult``.
+
+A call exercise (bank type ``call``) gives the customer's lines and, for
+each agent turn, the phase it must satisfy: a scenario key of the catalogue
+or ``free`` (only the global rule families).  Each agent turn is judged by
+``check`` against its phase; the call-level rules of ``rules/calls.yaml``
+then look at the call as a whole (order of the phases, what is forbidden
+anywhere, consistency between turns).  The score mixes the two with the
+item's ``weights`` (default: turns 0.7, call 0.3).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .engine import FREE, MAX_ANSWER_CHARS, Result, UnknownScenario, check, check_normalised, get_scenario
+from .text import normalise
+
+__all__ = ["TurnVerdict", "CallFinding", "CallResult", "check_call", "agent_phases", "DEFAULT_WEIGHTS"]
+
+DEFAULT_WEIGHTS = {"turns": 0.7, "call": 0.3}
+DIRECTIONS = ("inbound", "outbound")
+
+
+@dataclass(frozen=True, slots=True)
+class TurnVerdict:
+    number: int  # 1-based agent turn (第N句)
+    phase: str  # scenario key or "free"
+    text: str
+    result: Result | None  # None when the turn is empty
+    score: float  # 0..1 (0 when empty)
+
+    @property
+    def passed(self) -> bool:
+        return self.result is not None and self.result.passed
+
+
+@dataclass(frozen=True, slots=True)
+class CallFinding:
+    rule: str  # e.g. order.greeting_first
+    level: str  # "error" | "warning"
+    message: str  # Chinese, imperative, quotes the text
+    turn: int | None  # the agent turn it points at, if any
+    suggestion: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    passed: bool
+    score: float  # 0..1, weights applied
+    turns: tuple[TurnVerdict, ...]
+    findings: tuple[CallFinding, ...]  # call-level only
+    turn_score: float = 0.0  # mean of the turn scores
+    call_score: float = 1.0  # share of the call-level rules met
+
+    def walkthrough(self) -> str:
+        """The feedback in Chinese plain text: turn by turn, then the call as a whole."""
+        lines = []
+        for t in self.turns:
+            head = f"第{t.number}句（{_phase_title(t.phase)}）"
+            if t.result is None:
+                lines.append(f"{head}：没有作答，本句得0分。")
+                continue
+            verdict = "合格" if t.result.passed else "不合格"
+            lines.append(f"{head}：{verdict}，得分{t.score:.0%}")
+            lines.append(f"  你写的：“{t.text.strip()}”")
+            for f in t.result.findings:
+                mark = {"missing": "缺少", "forbidden": "错误", "warning": "提醒"}.get(f.kind, f.kind)
+                lines.append(f"  - [{mark}] {f.message}")
+                if f.suggestion and f.kind != "warning":
+                    lines.append(f"    可以这样说：{f.suggestion}")
+        lines.append("整通电话：")
+        if not self.findings:
+            lines.append("  各阶段顺序正确，前后说法一致，没有发现整通电话层面的问题。")
+        for f in self.findings:
+            mark = "错误" if f.level == "error" else "提醒"
+            lines.append(f"  - [{mark}] {f.message}")
+            if f.suggestion:
+                lines.append(f"    可以这样说：{f.suggestion}")
+        verdict = "通过" if self.passed else "未通过"
+        lines.append(f"结论：{verdict}；逐句得分{self.turn_score:.0%}，整通电话要求{self.call_score:.0%}，"
+                     f"总分{self.score:.0%}。")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "passed": self.passed,
+            "score": self.score,
+            "turn_score": self.turn_score,
+            "call_score": self.call_score,
+            "turns": [
+                {"number": t.number, "phase": t.phase, "text": t.text, "passed": t.passed, "score": t.score,
+                 "findings": t.result.to_dict()["findings"] if t.result is not None else []}
+                for t in self.turns
+            ],
+            "findings": [
+                {"rule": f.rule, "level": f.level, "message": f.message, "turn": f.turn,
+                 "suggestion": f.suggestion}
+                for f in self.findings
+            ],
+        }
+
+
+def _phase_title(phase: str) -> str:
+    if phase == FREE:
+        return "自由应答"
+    return get_scenario(phase).title
+
+
+def agent_phases(spec: Mapping) -> list[str]:
+    """The phase of each agent turn of a call item, in order."""
+    turns = spec.get("turns")
+    if not isinstance(turns, (list, tuple)):
+        raise ValueError("通话题缺少 turns（通话的每一句）：请按顺序列出客户和坐席的话。")
+    out = []
+    for i, entry in enumerate(turns, 1):
+        if isinstance(entry, Mapping) and "agent" in entry:
+            phase = entry["agent"]
+            if not isinstance(phase, str):
+                raise ValueError(f"turns 第{i}项的 agent 应是情境名或 free，而不是 {phase!r}。")
+            out.append(phase)
+    return out
+
+
+def _weights(spec: Mapping) -> tuple[float, float]:
+    raw = spec.get("weights") or DEFAULT_WEIGHTS
+    try:
+        wt, wc = float(raw.get("turns", 0.0)), float(raw.get("call", 0.0))
+    except (AttributeError, TypeError, ValueError):
+        raise ValueError(f"weights 应写成 {{turns: 0.7, call: 0.3}} 这样的两个数，而不是 {raw!r}。") from None
+    if wt < 0 or wc < 0 or wt + wc <= 0:
+        raise ValueError(f"weights 的两个数不能为负，且至少有一个大于0，现在是 {raw!r}。")
+    total = wt + wc
+    return wt / total, wc / total
+
+
+def _judge(number: int, phase: str, text: str) -> TurnVerdict:
+    if not text.strip():
+        return TurnVerdict(number, phase, text, None, 0.0)
+    if len(text) > MAX_ANSWER_CHARS:
+        result = check(text, phase)
+    else:
+        result = check_normalised(normalise(text), get_scenario(phase))
+    return TurnVerdict(number, phase, text, result, result.score)
+
+
+def check_call(turns: Sequence[str], spec: Mapping) -> CallResult:
+    """Check the agent's side of a whole call.
+
+    ``turns``: the agent's lines in order (one per agent turn of ``spec``;
+    None or "" for a turn left empty).  ``spec``: the bank item (reads
+    ``direction``, ``turns``, ``requirements``, ``weights``).  Raises
+    ValueError (Chinese message) for a wrong number of turns, an unknown
+    phase or bad weights.
+    """
+    if isinstance(turns, str) or not isinstance(turns, Sequence):
+        raise ValueError("check_call 需要坐席每一句话组成的列表，例如 [\"您好……\", \"……\"]。")
+    phases = agent_phases(spec)
+    if len(turns) != len(phases):
+        raise ValueError(f"这通电话有{len(phases)}句坐席的话，但答案有{len(turns)}句：请每一句各写一条，"
+                         f"没写的句子留空字符串。")
+    for n, phase in enumerate(phases, 1):
+        if phase != FREE:
+            try:
+                get_scenario(phase)
+            except UnknownScenario as exc:
+                raise ValueError(f"第{n}句的阶段“{phase}”不存在：可用的有 free 和 {', '.join(exc.valid)}。") from None
+    direction = spec.get("direction", "inbound")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction 应是 inbound（呼入）或 outbound（呼出），而不是 {direction!r}。")
+    wt, wc = _weights(spec)
+    verdicts = []
+    for n, (phase, text) in enumerate(zip(phases, turns), 1):
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            raise ValueError(f"第{n}句应是一段文字，而不是 {type(text).__name__}。")
+        verdicts.append(_judge(n, phase, text))
+    findings: list[CallFinding] = []
+    call_score = 1.0
+    turn_score = sum(v.score for v in verdicts) / len(verdicts) if verdicts else 0.0
+    score = round(wt * turn_score + wc * call_score, 4)
+    passed = all(v.passed for v in verdicts) and not any(f.level == "error" for f in findings)
+    return CallResult(passed, score, tuple(verdicts), tuple(findings), round(turn_score, 4), call_score)
