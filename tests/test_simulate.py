@@ -113,3 +113,28 @@ def test_strong_students_write_the_model_call_more_often():
 
     strong, middle, weak = share(2.5), share(0.0), share(-2.5)
     assert strong > middle + 0.3 and middle > weak and strong > 0.7
+
+
+def test_submissions_fill_every_turn_line_of_each_call(released_course, tmp_path):
+    import json
+    import re
+
+    from autograder.course import load_course
+
+    course = tmp_path / "c"
+    shutil.copytree(released_course, course)
+    simulate_class(course, 12, seed=8, bad_inputs=False)
+    calls = [q for nb in load_course(course) for q in nb.questions if q.type == "call"]
+    assert len(calls) >= 4  # one per chapter
+    for q in calls:
+        n = len(q.spec["model"])
+        written = []
+        for path in sorted((course / "submitted").glob(f"*/{q.assignment}/{q.notebook}.ipynb")):
+            source = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                               for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+            lines = [re.search(rf'^{q.var}_第{k}句 = (".*")$', source, re.M) for k in range(1, n + 1)]
+            assert all(lines), (path, q.var)  # every turn line is still there, filled or left ""
+            written.append([json.loads(m.group(1)) for m in lines])
+        # realistic: some write the model call, some leave a turn empty or change a turn
+        assert any(w == q.spec["model"] or [x.removeprefix("嗯，") for x in w] == q.spec["model"] for w in written)
+        assert any(w != q.spec["model"] for w in written)
