@@ -179,11 +179,20 @@ def _call_summary(exported) -> list[str]:
     broken = [st for st in exported.rules if st.kind.startswith("call_")][:3]
     lines.append("  整通电话最常见的问题 call-level rules most often broken:")
     lines += ([f"    {st.rule}（{st.label or st.kind_label}）：{st.answers} 份" for st in broken] or ["    （无）"])
-    flawed = sorted((c for c in exported.calls if c.findings), key=lambda c: (-len(c.findings), c.student))
-    if flawed:
+    flawed = sorted((c for c in exported.calls if c.score < 1 and any(line.strip() for line in c.lines)),
+                    key=lambda c: (-len(c.findings), c.score, c.student))
+    if flawed:  # one student's call, as the feedback walks through it
         c = flawed[0]
         scores = "、".join(f"第{n}句 {round(v * 100)}" for n, v in enumerate(c.turn_scores, 1))
         lines.append(f"  示例 example（{c.question}，学号 {c.student}，得分率 {c.score:.2f}）：逐句 {scores}")
+        said = {check.question: check for check in exported.checks if check.student == c.student}
+        for n, (text, score) in enumerate(zip(c.lines, c.turn_scores), 1):
+            if score >= 1:
+                continue
+            check = said.get(f"{c.question}·第{n}句")
+            why = check.findings[0][2] if check and check.findings else "没有作答，本句得 0 分。"
+            quote = text.strip() if len(text.strip()) <= 30 else text.strip()[:30] + "…"
+            lines.append(f"    第{n}句「{quote}」：{why}")
         lines += [f"    整通电话：{'第%d句：' % t if t else ''}{m}" for _rule, _level, m, t in c.findings]
     from .terminal import printable
 
