@@ -134,14 +134,16 @@ def _weights(spec: Mapping) -> tuple[float, float]:
     return wt / total, wc / total
 
 
-def _judge(number: int, phase: str, text: str) -> TurnVerdict:
+def _judge(number: int, phase: str, text: str):
+    """The turn's verdict and its normalised text (None when empty)."""
     if not text.strip():
-        return TurnVerdict(number, phase, text, None, 0.0)
+        return TurnVerdict(number, phase, text, None, 0.0), None
+    norm = normalise(text)
     if len(text) > MAX_ANSWER_CHARS:
-        result = check(text, phase)
+        result = check(text, phase)  # fails at once: over the length cap
     else:
-        result = check_normalised(normalise(text), get_scenario(phase))
-    return TurnVerdict(number, phase, text, result, result.score)
+        result = check_normalised(norm, get_scenario(phase))
+    return TurnVerdict(number, phase, text, result, result.score), norm
 
 
 def check_call(turns: Sequence[str], spec: Mapping) -> CallResult:
@@ -169,16 +171,92 @@ def check_call(turns: Sequence[str], spec: Mapping) -> CallResult:
     if direction not in DIRECTIONS:
         raise ValueError(f"direction 应是 inbound（呼入）或 outbound（呼出），而不是 {direction!r}。")
     wt, wc = _weights(spec)
-    verdicts = []
+    verdicts, norms = [], []
     for n, (phase, text) in enumerate(zip(phases, turns), 1):
         if text is None:
             text = ""
         if not isinstance(text, str):
             raise ValueError(f"第{n}句应是一段文字，而不是 {type(text).__name__}。")
-        verdicts.append(_judge(n, phase, text))
-    findings: list[CallFinding] = []
-    call_score = 1.0
+        verdict, norm = _judge(n, phase, text)
+        verdicts.append(verdict)
+        norms.append(norm)
+    findings, call_score = _call_findings(verdicts, norms, spec, phases, direction)
     turn_score = sum(v.score for v in verdicts) / len(verdicts) if verdicts else 0.0
     score = round(wt * turn_score + wc * call_score, 4)
-    passed = all(v.passed for v in verdicts) and not any(f.level == "error" for f in findings)
-    return CallResult(passed, score, tuple(verdicts), tuple(findings), round(turn_score, 4), call_score)
+    passed = not any(f.level == "error" for f in findings)
+    return CallResult(passed, score, tuple(verdicts), tuple(findings), round(turn_score, 4), round(call_score, 4))
+
+
+def customer_lines(spec: Mapping) -> list[list[tuple[str, str]]]:
+    """The customer's lines, (normalised, as written), grouped by where they
+    fall: [i] holds those after agent turn i (i = 0: before the first one).  A line given as a
+    list of variants counts as its first variant (the released one)."""
+    out: list[list[tuple[str, str]]] = [[]]
+    for entry in spec.get("turns") or ():
+        if not isinstance(entry, Mapping):
+            continue
+        if "agent" in entry:
+            out.append([])
+        elif "customer" in entry:
+            line = entry["customer"]
+            if isinstance(line, (list, tuple)):
+                line = line[0] if line else ""
+            if isinstance(line, str) and line.strip():
+                out[-1].append((normalise(line).text, line))
+    return out
+
+
+def _call_findings(verdicts: list[TurnVerdict], norms: list, spec: Mapping, phases: list[str],
+                   direction: str) -> tuple[list[CallFinding], float]:
+    """The call-level findings and the share of the call-level rules met."""
+    from .callrules import Call, call_rules, run
+
+    data = call_rules()
+    wanted = spec.get("requirements")
+    if wanted is not None:
+        if isinstance(wanted, str) or not isinstance(wanted, Sequence):
+            raise ValueError("requirements 应是整通电话规则编号的列表，例如 [order.greeting_first]。")
+        unknown = [r for r in wanted if r not in data.ids]
+        if unknown:
+            raise ValueError(f"requirements 里有不存在的规则：{', '.join(map(str, unknown))}；"
+                             f"可用的有 {', '.join(sorted(data.ids))}。")
+    call = Call(direction, phases, norms, customer_lines(spec))
+    results = [v.result for v in verdicts]
+    findings: list[CallFinding] = []
+    applicable = failed = 0
+    empty = [v.number for v in verdicts if v.result is None]
+    if empty:
+        applicable += 1
+        failed += 1
+        numbers = "、".join(f"第{n}句" for n in empty)
+        findings.append(CallFinding(UNANSWERED, "error", f"{numbers}没有作答：每一句都要写出坐席要说的话，"
+                                    f"空着的句子得0分，整通电话也不能算完成。", empty[0]))
+    for rule in data.rules:
+        if wanted is not None and rule.id not in wanted:
+            continue
+        if not rule.applies(call):
+            continue
+        hits = run(rule, call, results)
+        if rule.level == "error":
+            applicable += 1
+            failed += bool(hits)
+        for hit in hits:
+            findings.append(CallFinding(rule.id, rule.level, _word(rule.message, hit, rule.params.get("max")),
+                                        None if hit.turn is None else hit.turn + 1, rule.suggestion))
+    if len(empty) == len(verdicts):
+        return findings, 0.0
+    findings.sort(key=lambda f: (f.turn is None, f.turn or 0))
+    return findings, (applicable - failed) / applicable if applicable else 1.0
+
+
+UNANSWERED = "call.unanswered"
+
+
+def _word(message: str, hit, maximum) -> str:
+    out = message.replace("{count}", str(hit.count)).replace("{max}", str(maximum or ""))
+    if hit.turn is not None:
+        out = out.replace("{turn}", str(hit.turn + 1))
+    if hit.other_turn is not None:
+        out = out.replace("{other_turn}", str(hit.other_turn + 1))
+    # the student's and the customer's words last: braces they typed stay as typed
+    return out.replace("{other}", hit.other).replace("{quote}", hit.quote)

@@ -54,14 +54,35 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     try:
         report = evaluate(args.set)
+        calls = _call_report(args.calls)
     except (SchemaError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        data = report.to_dict()
+        if calls is not None:
+            data["calls"] = calls.to_dict()
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(report.text())
+        if calls is not None:
+            print()
+            print(calls.text())
     return 0
+
+
+def _call_report(directory: str | None):
+    """The whole-call figures, or None when there is no call set (an absent
+    default set is skipped; a set asked for by --calls must exist)."""
+    from pathlib import Path
+
+    from .callevaluate import DEFAULT_CALL_SET, evaluate_calls
+
+    if directory is None:
+        if not any(DEFAULT_CALL_SET.glob("*.yaml")):
+            return None
+        directory = DEFAULT_CALL_SET
+    return evaluate_calls(Path(directory))
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -280,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="measure the checker against a labelled set of answers")
     ev.add_argument("--set", default="tests/data/heldout", metavar="DIR",
                     help="folder of <scenario>.yaml labelled answers (default tests/data/heldout)")
+    ev.add_argument("--calls", default=None, metavar="DIR",
+                    help="folder of labelled whole calls (default tests/data/calls, when it exists)")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(func=_cmd_evaluate)
 

@@ -1,0 +1,621 @@
+"""Call-level rules: what a whole call must get right beyond its single turns.
+
+The rules are data (``rules/calls.yaml``); a few rule *kinds* live here.
+Each rule looks for *elements* (named in the file's ``elements:``): a
+requirement of the scenario catalogue (``requires: [hold.reason]``), the
+agent turns of some phases (``phases: [closing]``) or the file's own
+``patterns``; and for *cues* in the customer's lines (``cues:``).
+
+``require``     the elements occur somewhere in the call (``turn: first``: in
+                the first agent turn)
+``before``      every occurrence of ``then`` has ``first`` before it (same
+                turn, earlier position; ``within`` agent turns back);
+                ``then: any_turn`` is every agent turn after the first
+``follow``      after each ``after`` element (or customer ``cue``), the next
+                agent turn that is not itself ``after`` contains ``need``
+``final``       the element appears in the last agent turn only
+``cue``         a customer ``cue`` right after an agent turn with ``after``
+                shows the agent got something wrong there
+``count``       the element's occurrences over the whole call stay ≤ ``max``
+``forbid``      no turn carries an error-level prohibition (its own checks,
+                plus the scenario prohibitions of ``also`` applied to every turn)
+``consistent``  time promises about one topic are the same in every turn
+``contradict``  a later turn does not say the opposite of an earlier claim
+
+Every regex here sees student text and is linear in its length (bounded
+gaps only, no nested repetition).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import RULES_DIR, _expand, _load_macros, _phrase, get_scenario, rules as engine_rules
+from .schema import SchemaError, Where, load_yaml
+from .text import Normalised
+
+__all__ = ["CallRule", "CallData", "Call", "load_call_rules", "call_rules", "KINDS", "WHYS"]
+
+CALLS_FILE = RULES_DIR / "calls.yaml"
+KINDS = ("require", "before", "follow", "final", "cue", "count", "forbid", "consistent", "contradict")
+WHYS = ("order", "missing_step", "forbidden", "contradiction")
+DIRECTIONS = ("inbound", "outbound", "any")
+ANY_TURN = "any_turn"
+
+_RULE_FIELDS = {"id", "kind", "level", "why", "direction", "when", "unless", "message", "suggestion", "source",
+                "examples", "note", "need", "turn", "first", "then", "within", "if_absent", "after", "cue",
+                "element", "max", "also", "topics", "claims"}
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    name: str
+    rules: tuple = ()  # rules of the rule pack (a match = the element)
+    phases: frozenset[str] = frozenset()
+    regex: re.Pattern | None = None
+    unless: re.Pattern | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallRule:
+    id: str
+    kind: str
+    level: str
+    why: str
+    direction: str
+    message: str
+    suggestion: str = ""
+    source: str = ""
+    when: dict = field(default_factory=dict)
+    unless: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    examples: dict = field(default_factory=dict)
+
+    def applies(self, call: "Call") -> bool:
+        if self.direction != "any" and self.direction != call.direction:
+            return False
+        if self.unless and _holds(self.unless, call):
+            return False
+        return not self.when or _holds(self.when, call)
+
+
+@dataclass(frozen=True, slots=True)
+class CallData:
+    elements: dict[str, Element]
+    cues: dict[str, re.Pattern]
+    rules: tuple[CallRule, ...]
+    times: re.Pattern
+    ids: frozenset[str] = frozenset()
+
+
+class Call:
+    """A call being checked: the agent's normalised turns, their phases, and
+    the customer's lines (each placed after the agent turn before it)."""
+
+    __slots__ = ("direction", "phases", "norms", "customer", "_memo")
+
+    def __init__(self, direction: str, phases: list[str], norms: list[Normalised | None],
+                 customer: list[list[tuple[str, str]]]):
+        self.direction = direction
+        self.phases = phases
+        self.norms = norms  # None for a turn left empty
+        self.customer = customer  # customer[i]: (normalised, original) lines after agent turn i - 1
+        self._memo: dict = {}
+
+    def at(self, el: Element, i: int) -> int | None:
+        """Where element ``el`` first occurs in agent turn ``i`` (0-based), or None."""
+        key = (el.name, i)
+        if key in self._memo:
+            return self._memo[key]
+        norm = self.norms[i]
+        pos = None
+        if norm is not None:
+            if self.phases[i] in el.phases:
+                pos = 0
+            for rule in el.rules:
+                hit = rule.hits(norm, 1)
+                if hit and (pos is None or hit[0].start() < pos):
+                    pos = hit[0].start()
+            if el.regex is not None:
+                for m in el.regex.finditer(norm.text):
+                    if el.unless is not None and _excused(el.unless, norm.text, m):
+                        continue
+                    if norm.is_unsaid(*m.span()):
+                        continue
+                    if pos is None or m.start() < pos:
+                        pos = m.start()
+                    break
+        self._memo[key] = pos
+        return pos
+
+    def turns_with(self, el: Element) -> list[int]:
+        return [i for i in range(len(self.norms)) if self.at(el, i) is not None]
+
+    def cue_after(self, cue: re.Pattern, i: int) -> str | None:
+        """The customer line right after agent turn ``i`` that shows ``cue``, if any."""
+        for text, original in self.customer[i + 1] if i + 1 < len(self.customer) else ():
+            if cue.search(text):
+                return original.strip()
+        return None
+
+
+def _excused(unless: re.Pattern, text: str, m: re.Match) -> bool:
+    lo = max(0, m.start() - 8)
+    for u in unless.finditer(text, lo, min(len(text), m.end() + 8)):
+        if u.start() <= m.start() and m.end() <= u.end():
+            return True
+    return False
+
+
+def _holds(cond: dict, call: Call) -> bool:
+    """Any of: a phase present, a customer cue, an agent element somewhere."""
+    data = call_rules()
+    if set(cond.get("phases", ())) & set(call.phases):
+        return True
+    for name in cond.get("customer", ()):
+        cue = data.cues[name]
+        if any(cue.search(text) for lines in call.customer for text, _ in lines):
+            return True
+    for name in cond.get("agent", ()):
+        if call.turns_with(data.elements[name]):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- loading
+
+def _regex(where: Where, patterns: list[str], macros: dict) -> re.Pattern | None:
+    if not patterns:
+        return None
+    expanded = [_expand(where, p, macros) for p in patterns]
+    combined = "|".join(f"(?:{p})" for p in expanded)
+    try:
+        return re.compile(combined)
+    except re.error as exc:
+        raise where.error(f"patterns do not compile: {exc}") from None
+
+
+def load_call_rules(path: Path = CALLS_FILE) -> CallData:
+    """Load and check ``calls.yaml``; errors name the file and the rule id."""
+    where = Where(path.name if path.parent == RULES_DIR else str(path))
+    raw = load_yaml(path)
+    where.only(raw, {"elements", "cues", "times", "rules", "note", "macros"})
+    macros = _load_macros(RULES_DIR, strict=False)
+    for name, value in (raw.get("macros") or {}).items():
+        macros[name] = _expand(where.at(f"macro {name}"), value, macros)
+    pack_rules = {r.id: r for r in engine_rules()}
+    elements: dict[str, Element] = {}
+    for name, spec in where.need(raw, "elements", dict).items():
+        w = where.at(f"element {name}")
+        w.only(spec, {"rules", "phases", "patterns", "unless", "note"})
+        reqs = []
+        for rid in w.strings(spec, "rules", optional=True):
+            if rid not in pack_rules:
+                raise w.error(f"unknown rule {rid!r} (not in the rule pack)")
+            reqs.append(pack_rules[rid])
+        phases = frozenset(w.strings(spec, "phases", optional=True))
+        for p in phases:
+            if p != "free":
+                get_scenario(p)
+        regex = _regex(w, list(w.strings(spec, "patterns", optional=True)), macros)
+        unless = _regex(w, list(w.strings(spec, "unless", optional=True)), macros)
+        if not reqs and not phases and regex is None:
+            raise w.error("an element needs rules, phases or patterns")
+        elements[name] = Element(name, tuple(reqs), phases, regex, unless)
+    cues = {}
+    for name, spec in where.need(raw, "cues", dict).items():
+        w = where.at(f"cue {name}")
+        cues[name] = _regex(w, list(w.strings(spec, "patterns")), macros)
+    times = _regex(where.at("times"), list(where.strings(raw, "times")), macros)
+    rules: list[CallRule] = []
+    for spec in where.need(raw, "rules", list):
+        rid = where.need(spec, "id", str)
+        w = where.at(rid)
+        w.only(spec, _RULE_FIELDS)
+        if any(r.id == rid for r in rules):
+            raise w.error("rule id used twice")
+        kind = w.need(spec, "kind", str)
+        if kind not in KINDS:
+            raise w.error(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        level = w.need(spec, "level", str)
+        if level not in ("error", "warning"):
+            raise w.error(f"level must be error or warning, got {level!r}")
+        why = w.need(spec, "why", str)
+        if why not in WHYS:
+            raise w.error(f"why must be one of {', '.join(WHYS)}, got {why!r}")
+        direction = w.need(spec, "direction", str, optional=True, default="any")
+        if direction not in DIRECTIONS:
+            raise w.error(f"direction must be one of {', '.join(DIRECTIONS)}")
+        params = {k: spec[k] for k in ("need", "turn", "first", "then", "within", "if_absent", "after", "cue",
+                                       "element", "max", "also", "topics", "claims") if k in spec}
+        _check_params(w, kind, params, elements, cues, macros)
+        for cond_name in ("when", "unless"):
+            cond = spec.get(cond_name) or {}
+            w.only(cond, {"phases", "customer", "agent"})
+            for c in cond.get("customer", ()):
+                if c not in cues:
+                    raise w.error(f"{cond_name}: unknown cue {c!r}")
+            for e in cond.get("agent", ()):
+                if e not in elements:
+                    raise w.error(f"{cond_name}: unknown element {e!r}")
+        examples = w.need(spec, "examples", dict)
+        w.only(examples, {"bad", "good"})
+        if not examples.get("bad") or not examples.get("good"):
+            raise w.error("a call rule needs at least one bad and one good example call")
+        rules.append(CallRule(
+            id=rid, kind=kind, level=level, why=why, direction=direction,
+            message=w.need(spec, "message", str).strip(),
+            suggestion=w.need(spec, "suggestion", str, optional=True, default="").strip(),
+            source=w.need(spec, "source", str),
+            when=dict(spec.get("when") or {}), unless=dict(spec.get("unless") or {}),
+            params=params, examples=examples))
+    return CallData(elements, cues, tuple(rules), times, frozenset(r.id for r in rules))
+
+
+def _check_params(w: Where, kind: str, p: dict, elements: dict, cues: dict, macros: dict) -> None:
+    def element(name, allow_turn=False):
+        if allow_turn and name == ANY_TURN:
+            return
+        if name not in elements:
+            raise w.error(f"unknown element {name!r}; known: {', '.join(sorted(elements))}")
+
+    needs = {"require": ("need",), "before": ("first", "then"), "follow": ("need",), "final": ("element",),
+             "cue": ("cue", "after"), "count": ("element", "max"), "forbid": (), "consistent": ("topics",),
+             "contradict": ("claims",)}[kind]
+    for key in needs:
+        if key not in p:
+            raise w.error(f"a {kind} rule needs '{key}'")
+    if kind == "require":
+        for name in p["need"]:
+            element(name)
+    elif kind == "before":
+        element(p["first"])
+        element(p["then"], allow_turn=True)
+        if p.get("if_absent", "fire") not in ("fire", "skip"):
+            raise w.error("if_absent must be fire or skip")
+    elif kind == "follow":
+        element(p["need"])
+        if ("after" in p) == ("cue" in p):
+            raise w.error("a follow rule needs either 'after' (an element) or 'cue' (a customer cue)")
+        if "after" in p:
+            element(p["after"])
+        elif p["cue"] not in cues:
+            raise w.error(f"unknown cue {p['cue']!r}")
+    elif kind in ("final", "count"):
+        element(p["element"])
+    elif kind == "cue":
+        element(p["after"])
+        if p["cue"] not in cues:
+            raise w.error(f"unknown cue {p['cue']!r}")
+    elif kind == "forbid":
+        known = {r.id for r in engine_rules() if r.kind in ("forbid", "count")}
+        for rid in p.get("also", ()):
+            if rid not in known:
+                raise w.error(f"also: {rid!r} is not a prohibition of the rule pack")
+    elif kind == "consistent":
+        topics = {}
+        for name, pats in p["topics"].items():
+            topics[name] = _regex(w.at(f"{w.item} topic {name}"), list(pats), macros)
+        p["topics"] = topics
+    elif kind == "contradict":
+        pairs = []
+        for i, pair in enumerate(p["claims"], 1):
+            if not isinstance(pair, dict) or set(pair) != {"claim", "opposite"}:
+                raise w.error(f"claims {i}: write {{claim: [...], opposite: [...]}}")
+            pairs.append((_regex(w, list(pair["claim"]), macros), _regex(w, list(pair["opposite"]), macros)))
+        p["claims"] = pairs
+
+
+_DATA: CallData | None = None
+
+
+def call_rules() -> CallData:
+    global _DATA
+    if _DATA is None:
+        _DATA = load_call_rules()
+    return _DATA
+
+
+# --------------------------------------------------------------------------- checking
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A call rule's finding before wording: the turn it points at and the text it quotes."""
+
+    turn: int | None  # 0-based agent turn
+    quote: str = ""
+    other_turn: int | None = None
+    other: str = ""
+    count: int = 0
+
+
+def _quote_turn(call: Call, i: int, pos: int | None = None) -> str:
+    norm = call.norms[i]
+    if norm is None:
+        return ""
+    if pos is not None:
+        return _phrase(norm, pos, min(len(norm.text), pos + 1))
+    text = norm.original.strip()
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
+def run(rule: CallRule, call: Call, results) -> list[Hit]:
+    """The places where ``rule`` is broken in ``call`` (``results``: the turns' check results)."""
+    return _KIND_RUN[rule.kind](rule, call, results)
+
+
+def _el(name: str) -> Element:
+    return call_rules().elements[name]
+
+
+def _run_require(rule, call, results):
+    n = len(call.norms)
+    if n == 0:
+        return []
+    scope = [0] if rule.params.get("turn") == "first" else range(n)
+    out = []
+    for name in rule.params["need"]:
+        if not any(call.at(_el(name), i) is not None for i in scope):
+            first = 0 if rule.params.get("turn") == "first" else None
+            out.append(Hit(first, _quote_turn(call, 0) if first == 0 else "", other=name))
+    return out[:1]
+
+
+def _run_before(rule, call, results):
+    p = rule.params
+    first = _el(p["first"])
+    within = p.get("within")
+    firsts = call.turns_with(first)
+    if not firsts and p.get("if_absent", "fire") == "skip":
+        return []
+    if p["then"] == ANY_TURN:
+        thens = [(i, 0) for i in range(1, len(call.norms)) if call.norms[i] is not None]
+    else:
+        el = _el(p["then"])
+        thens = [(i, call.at(el, i)) for i in call.turns_with(el)]
+    for i, pos in thens:
+        lo = 0 if within is None else max(0, i - within)
+        ok = any(lo <= j < i for j in firsts)
+        if not ok and i in firsts:
+            ok = call.at(first, i) <= pos if p["then"] != ANY_TURN else True
+        if not ok:
+            return [Hit(i, _quote_turn(call, i))]
+    return []
+
+
+def _run_follow(rule, call, results):
+    p = rule.params
+    need = _el(p["need"])
+    n = len(call.norms)
+    out = []
+    if "after" in p:
+        after = _el(p["after"])
+        for i in call.turns_with(after):
+            j = i + 1
+            while j < n and call.at(after, j) is not None:
+                j += 1  # a further hold (an update) before coming back
+            if j < n and call.norms[j] is not None and call.at(need, j) is None:
+                out.append(Hit(j, _quote_turn(call, j), other_turn=i))
+                break
+    else:
+        cue = call_rules().cues[p["cue"]]
+        for i in range(-1, n - 1):
+            line = call.cue_after(cue, i)
+            if line is None:
+                continue
+            j = i + 1
+            if call.norms[j] is not None and call.at(need, j) is None:
+                out.append(Hit(j, _quote_turn(call, j), other=line))
+                break
+    return out
+
+
+def _run_final(rule, call, results):
+    el = _el(rule.params["element"])
+    found = call.turns_with(el)
+    last = max((i for i, norm in enumerate(call.norms) if norm is not None), default=-1)
+    for i in found:
+        if i < last:
+            return [Hit(i, _quote_turn(call, i, call.at(el, i)))]
+    return []
+
+
+def _run_cue(rule, call, results):
+    after = _el(rule.params["after"])
+    cue = call_rules().cues[rule.params["cue"]]
+    for i in call.turns_with(after):
+        line = call.cue_after(cue, i)
+        if line is not None:
+            return [Hit(i, _quote_turn(call, i), other=line)]
+    return []
+
+
+def _run_count(rule, call, results):
+    el = _el(rule.params["element"])
+    maximum = int(rule.params["max"])
+    total, over = 0, None
+    for i, norm in enumerate(call.norms):
+        if norm is None:
+            continue
+        found = _all_hits(el, norm)
+        for s, e in found:
+            total += 1
+            if total == maximum + 1:
+                over = Hit(i, _phrase(norm, s, e))
+    if over is None:
+        return []
+    return [Hit(over.turn, over.quote, count=total)]
+
+
+def _all_hits(el: Element, norm: Normalised) -> list[tuple[int, int]]:
+    out = []
+    for rule in el.rules:
+        out += [m.span() for m in rule.hits(norm)]
+    if el.regex is not None:
+        for m in el.regex.finditer(norm.text):
+            if (el.unless is None or not _excused(el.unless, norm.text, m)) and not norm.is_unsaid(*m.span()):
+                out.append(m.span())
+    return out
+
+
+_FORBID_IDS: dict[str, frozenset[str]] = {}
+
+
+def _run_forbid(rule, call, results):
+    if "ids" not in _FORBID_IDS:
+        _FORBID_IDS["ids"] = frozenset(r.id for r in engine_rules() if r.kind in ("forbid", "count", "tone")
+                                       and r.level == "error")
+    forbid_ids = _FORBID_IDS["ids"]
+    also = [r for r in engine_rules() if r.id in set(rule.params.get("also", ()))] if rule.params.get("also") else []
+    for i, result in enumerate(results):
+        if result is None:
+            continue
+        for f in result.findings:
+            if f.kind == "forbidden" and f.rule in forbid_ids and f.span is not None:
+                a, b = f.span
+                return [Hit(i, call.norms[i].original[a:b].strip() or _quote_turn(call, i))]
+        norm = call.norms[i]
+        active = {r.id for r in get_scenario(call.phases[i]).active}
+        for r in also:
+            if r.id in active:
+                continue
+            found = r.hits(norm, 1)
+            if found:
+                return [Hit(i, _phrase(norm, *found[0].span()))]
+    return []
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DAY_WORDS = (("今天", "今天"), ("今日", "今天"), ("今晚", "今天"), ("当天", "今天"), ("马上", "今天"),
+              ("立即", "今天"), ("立刻", "今天"), ("明天", "明天"), ("明日", "明天"), ("明早", "明天"),
+              ("明晚", "明天"), ("后天", "后天"), ("下周", "下周"), ("下星期", "下周"), ("下礼拜", "下周"),
+              ("本周", "本周"), ("这周", "本周"), ("下个月", "下月"), ("下月", "下月"))
+_PARTS = (("早上", "上午"), ("上午", "上午"), ("中午", "中午"), ("下午", "下午"), ("晚上", "晚上"), ("今晚", "晚上"),
+          ("明晚", "晚上"), ("明早", "上午"))
+_UNIT = re.compile(r"(工作日|个工作日|小时|钟头|分钟|天|日|周|星期|礼拜)")
+_NUM = re.compile(r"[0-9一二两三四五六七八九十零〇半]{1,6}")
+_HOUR = re.compile(r"([0-9一二两三四五六七八九十]{1,3})点")
+
+
+def _number(text: str) -> float | None:
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    if text == "半":
+        return 0.5
+    if "十" in text:
+        a, _, b = text.partition("十")
+        tens = _CN_DIGITS.get(a, 1) if a else 1
+        ones = _CN_DIGITS.get(b, 0) if b else 0
+        return float(tens * 10 + ones)
+    if all(c in _CN_DIGITS for c in text):
+        return float(_CN_DIGITS[text[0]]) if len(text) == 1 else float("".join(str(_CN_DIGITS[c]) for c in text))
+    return None
+
+
+def time_key(text: str) -> tuple:
+    """A time promise reduced to what it commits to: (day, part of day, hour)
+    or (amount, unit) for a period.  Periods up to a few hours count as today."""
+    day = next((canon for word, canon in _DAY_WORDS if word in text), None)
+    part = next((canon for word, canon in _PARTS if word in text), None)
+    hour = _HOUR.search(text)
+    if day is not None or (part is not None and hour is not None):
+        return (day or "今天", part, _number(hour.group(1)) if hour else None)
+    unit = _UNIT.search(text)
+    num = _NUM.search(text)
+    if unit and num:
+        amount = _number(num.group())
+        u = unit.group().replace("个", "")
+        if amount is not None and (u in ("分钟",) or (u in ("小时", "钟头") and amount <= 8)):
+            return ("今天", None, None)
+        return (amount, u)
+    return (text,)
+
+
+def compatible(a: tuple, b: tuple) -> bool:
+    """Do two time promises agree (one may be a more precise form of the other)?"""
+    if len(a) == 3 and len(b) == 3:
+        if a[0] != b[0]:
+            return False
+        return all(x is None or y is None or x == y for x, y in zip(a[1:], b[1:]))
+    return a == b
+
+
+def _run_consistent(rule, call, results):
+    times = call_rules().times
+    seen: dict[str, tuple[int, str, tuple]] = {}
+    for i, norm in enumerate(call.norms):
+        if norm is None:
+            continue
+        text = norm.text
+        for m in times.finditer(text):
+            if norm.is_unsaid(*m.span()):
+                continue
+            end = _clause_end(text, m.end())
+            if end < len(text) and text[end] == "?":
+                continue  # a question (明天还是后天？) promises nothing
+            tail = text[m.end():min(end, m.end() + 14)]
+            for topic, rx in rule.params["topics"].items():
+                if not rx.search(tail):
+                    continue
+                key = time_key(m.group())
+                quoted = _phrase(norm, m.start(), m.end())
+                if topic in seen:
+                    j, other, okey = seen[topic]
+                    if j != i and not compatible(okey, key):
+                        return [Hit(i, quoted, other_turn=j, other=other)]
+                else:
+                    seen[topic] = (i, quoted, key)
+                break
+    return []
+
+
+def _clause_end(text: str, start: int) -> int:
+    for k in range(start, min(len(text), start + 40)):
+        if text[k] in ".!?;":
+            return k
+    return min(len(text), start + 40)
+
+
+def _run_contradict(rule, call, results):
+    for claim, opposite in rule.params["claims"]:
+        first = None
+        for i, norm in enumerate(call.norms):
+            if norm is None:
+                continue
+            if first is not None and first[0] < i:
+                m = opposite.search(norm.text)
+                if m is not None and not norm.is_unsaid(*m.span()):
+                    return [Hit(i, _phrase(norm, *m.span()), other_turn=first[0], other=first[1])]
+            if first is None:
+                m = claim.search(norm.text)
+                if m is not None and not norm.is_unsaid(*m.span()):
+                    first = (i, _phrase(norm, *m.span()))
+    return []
+
+
+_KIND_RUN = {"require": _run_require, "before": _run_before, "follow": _run_follow, "final": _run_final,
+             "cue": _run_cue, "count": _run_count, "forbid": _run_forbid, "consistent": _run_consistent,
+             "contradict": _run_contradict}
+assert set(_KIND_RUN) == set(KINDS)
+
+
+def example_call(example: dict) -> tuple[list[str], dict]:
+    """An example call of ``calls.yaml`` as (agent turns, call spec).
+
+    ``example``: ``{direction: …, call: ["客户：…", "<phase>：…", …]}``.
+    """
+    turns: list[str] = []
+    items: list[dict] = []
+    for line in example["call"]:
+        who, sep, text = line.partition("：")
+        if not sep:
+            raise SchemaError(f"example line {line!r} must start with 客户： or <phase>：")
+        if who == "客户":
+            items.append({"customer": text})
+        else:
+            items.append({"agent": who})
+            turns.append(text)
+    return turns, {"direction": example.get("direction", "inbound"), "turns": items}
