@@ -132,6 +132,21 @@ def test_a_rude_turn_fails_that_turn(item):
     assert re.search(r"<mark[^>]*>喂</mark>", out)
 
 
+@pytest.mark.parametrize("item", course_calls(), ids=lambda i: i.id)
+def test_closing_too_early_is_a_call_level_finding(item):
+    """Every turn can be fine alone; said in the wrong order the call fails as a call."""
+    lines = list(item.model_call)
+    lines[-1], lines[-2] = lines[-2], lines[-1]
+    result = check_call(lines, item.spec)
+    assert not result.passed
+    early = [f for f in result.findings if f.rule == "order.no_early_closing"]
+    assert early and early[0].turn == len(lines) - 1
+    out = call_feedback_html(result)
+    call_part = out[out.index("整通电话</b>"):]
+    assert html.escape(early[0].message) in call_part and f"（第{len(lines) - 1}句）" in call_part
+    assert "必须改" in call_part
+
+
 # --------------------------------------------------------------------------- walkthrough HTML
 
 
