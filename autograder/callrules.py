@@ -16,6 +16,9 @@ agent turns of some phases (``phases: [closing]``) or the file's own
 ``final``       the element appears in the last agent turn only
 ``cue``         a customer ``cue`` right after an agent turn with ``after``
                 shows the agent got something wrong there
+``echo``        details the customer gives (a ``cue``: an address) are read
+                back later: a later agent turn repeats a piece of them
+                (``size`` characters) or has the ``confirm`` element
 ``count``       the element's occurrences over the whole call stay ≤ ``max``
 ``forbid``      no turn carries an error-level prohibition (its own checks,
                 plus the scenario prohibitions of ``also`` applied to every turn)
@@ -31,21 +34,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import RULES_DIR, _expand, _load_macros, _phrase, get_scenario, rules as engine_rules
+from .engine import _CHARSET_LIMIT, RULES_DIR, _expand, _scanner_specs, _load_macros, _phrase, get_scenario, rules as engine_rules
 from .schema import SchemaError, Where, load_yaml
 from .text import Normalised
 
 __all__ = ["CallRule", "CallData", "Call", "load_call_rules", "call_rules", "KINDS", "WHYS"]
 
 CALLS_FILE = RULES_DIR / "calls.yaml"
-KINDS = ("require", "before", "follow", "final", "cue", "count", "forbid", "consistent", "contradict")
+KINDS = ("require", "before", "follow", "final", "cue", "echo", "count", "forbid", "consistent", "contradict")
 WHYS = ("order", "missing_step", "forbidden", "contradiction")
 DIRECTIONS = ("inbound", "outbound", "any")
 ANY_TURN = "any_turn"
 
 _RULE_FIELDS = {"id", "kind", "level", "why", "direction", "when", "unless", "message", "suggestion", "source",
                 "examples", "note", "need", "turn", "first", "then", "within", "if_absent", "after", "cue",
-                "element", "max", "also", "topics", "claims"}
+                "element", "max", "also", "topics", "claims", "once", "confirm", "size"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,9 @@ class Element:
     phases: frozenset[str] = frozenset()
     regex: re.Pattern | None = None
     unless: re.Pattern | None = None
+    # every character a match can start with (None: unknown): a turn without
+    # any of them cannot hold the element, and no regex runs on it
+    firsts: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +99,7 @@ class Call:
     """A call being checked: the agent's normalised turns, their phases, and
     the customer's lines (each placed after the agent turn before it)."""
 
-    __slots__ = ("direction", "phases", "norms", "customer", "_memo")
+    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_chars")
 
     def __init__(self, direction: str, phases: list[str], norms: list[Normalised | None],
                  customer: list[list[tuple[str, str]]]):
@@ -102,6 +108,23 @@ class Call:
         self.norms = norms  # None for a turn left empty
         self.customer = customer  # customer[i]: (normalised, original) lines after agent turn i - 1
         self._memo: dict = {}
+        self._chars: dict = {}  # i: (characters, pairs); -1 - i: characters
+
+    def charset(self, i: int) -> set[str]:
+        found = self._chars.get(-1 - i)
+        if found is None:
+            found = self._chars[-1 - i] = set(self.norms[i].text)
+        return found
+
+    def chars(self, i: int) -> tuple[set[str], set[str] | None]:
+        """The characters and character pairs of turn ``i`` (the engine's pre-check skips
+        every rule that cannot match)."""
+        found = self._chars.get(i)
+        if found is None:
+            text = self.norms[i].text
+            grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
+            found = self._chars[i] = (self.charset(i), grams)
+        return found
 
     def at(self, el: Element, i: int) -> int | None:
         """Where element ``el`` first occurs in agent turn ``i`` (0-based), or None."""
@@ -113,8 +136,12 @@ class Call:
         if norm is not None:
             if self.phases[i] in el.phases:
                 pos = 0
+            elif el.firsts is not None and el.firsts.isdisjoint(self.charset(i)):
+                self._memo[key] = None
+                return None
+            chars, grams = self.chars(i) if el.rules else (None, None)
             for rule in el.rules:
-                hit = rule.hits(norm, 1)
+                hit = rule.hits(norm, 1, chars=chars, grams=grams)
                 if hit and (pos is None or hit[0].start() < pos):
                     pos = hit[0].start()
             if el.regex is not None:
@@ -150,6 +177,14 @@ def _excused(unless: re.Pattern, text: str, m: re.Match) -> bool:
 
 def _holds(cond: dict, call: Call) -> bool:
     """Any of: a phase present, a customer cue, an agent element somewhere."""
+    key = ("cond", id(cond))
+    found = call._memo.get(key)
+    if found is None:
+        found = call._memo[key] = _decide(cond, call)
+    return found
+
+
+def _decide(cond: dict, call: Call) -> bool:
     data = call_rules()
     if set(cond.get("phases", ())) & set(call.phases):
         return True
@@ -174,6 +209,20 @@ def _regex(where: Where, patterns: list[str], macros: dict) -> re.Pattern | None
         return re.compile(combined)
     except re.error as exc:
         raise where.error(f"patterns do not compile: {exc}") from None
+
+
+def _firsts(rules: list, regex: re.Pattern | None) -> frozenset[str] | None:
+    out: set[str] = set()
+    for r in rules:
+        if r.firsts is None:
+            return None
+        out |= r.firsts
+    if regex is not None:
+        for first, _ in _scanner_specs([regex.pattern]):
+            if first is None:
+                return None
+            out |= set(first)
+    return frozenset(out)
 
 
 def load_call_rules(path: Path = CALLS_FILE) -> CallData:
@@ -202,7 +251,7 @@ def load_call_rules(path: Path = CALLS_FILE) -> CallData:
         unless = _regex(w, list(w.strings(spec, "unless", optional=True)), macros)
         if not reqs and not phases and regex is None:
             raise w.error("an element needs rules, phases or patterns")
-        elements[name] = Element(name, tuple(reqs), phases, regex, unless)
+        elements[name] = Element(name, tuple(reqs), phases, regex, unless, _firsts(reqs, regex))
     cues = {}
     for name, spec in where.need(raw, "cues", dict).items():
         w = where.at(f"cue {name}")
@@ -228,7 +277,7 @@ def load_call_rules(path: Path = CALLS_FILE) -> CallData:
         if direction not in DIRECTIONS:
             raise w.error(f"direction must be one of {', '.join(DIRECTIONS)}")
         params = {k: spec[k] for k in ("need", "turn", "first", "then", "within", "if_absent", "after", "cue",
-                                       "element", "max", "also", "topics", "claims") if k in spec}
+                                       "element", "max", "also", "topics", "claims", "once", "confirm", "size") if k in spec}
         _check_params(w, kind, params, elements, cues, macros)
         for cond_name in ("when", "unless"):
             cond = spec.get(cond_name) or {}
@@ -261,7 +310,7 @@ def _check_params(w: Where, kind: str, p: dict, elements: dict, cues: dict, macr
             raise w.error(f"unknown element {name!r}; known: {', '.join(sorted(elements))}")
 
     needs = {"require": ("need",), "before": ("first", "then"), "follow": ("need",), "final": ("element",),
-             "cue": ("cue", "after"), "count": ("element", "max"), "forbid": (), "consistent": ("topics",),
+             "cue": ("cue", "after"), "echo": ("cue", "confirm"), "count": ("element", "max"), "forbid": (), "consistent": ("topics",),
              "contradict": ("claims",)}[kind]
     for key in needs:
         if key not in p:
@@ -269,6 +318,8 @@ def _check_params(w: Where, kind: str, p: dict, elements: dict, cues: dict, macr
     if kind == "require":
         for name in p["need"]:
             element(name)
+        if p.get("turn", "any") not in ("first", "last", "any"):
+            raise w.error("turn must be first, last or any")
     elif kind == "before":
         element(p["first"])
         element(p["then"], allow_turn=True)
@@ -284,15 +335,23 @@ def _check_params(w: Where, kind: str, p: dict, elements: dict, cues: dict, macr
             raise w.error(f"unknown cue {p['cue']!r}")
     elif kind in ("final", "count"):
         element(p["element"])
+    elif kind == "echo":
+        element(p["confirm"])
+        if p["cue"] not in cues:
+            raise w.error(f"unknown cue {p['cue']!r}")
     elif kind == "cue":
         element(p["after"])
         if p["cue"] not in cues:
             raise w.error(f"unknown cue {p['cue']!r}")
     elif kind == "forbid":
-        known = {r.id for r in engine_rules() if r.kind in ("forbid", "count")}
+        known = {r.id: r for r in engine_rules() if r.kind in ("forbid", "count")}
         for rid in p.get("also", ()):
             if rid not in known:
                 raise w.error(f"also: {rid!r} is not a prohibition of the rule pack")
+        # the error-level prohibitions whose findings fail the call, and the extra ones
+        p["_ids"] = frozenset(r.id for r in engine_rules() if r.kind in ("forbid", "count", "tone")
+                              and r.level == "error")
+        p["_also"] = tuple(known[rid] for rid in p.get("also", ()))
     elif kind == "consistent":
         topics = {}
         for name, pats in p["topics"].items():
@@ -353,32 +412,38 @@ def _run_require(rule, call, results):
     n = len(call.norms)
     if n == 0:
         return []
-    scope = [0] if rule.params.get("turn") == "first" else range(n)
-    out = []
+    where = rule.params.get("turn")
+    if where == "last":
+        last = max((i for i, norm in enumerate(call.norms) if norm is not None), default=None)
+        if last is None:
+            return []  # nothing written: call.unanswered says so
+        scope = [last]
+    else:
+        scope = [0] if where == "first" else range(n)
     for name in rule.params["need"]:
         if not any(call.at(_el(name), i) is not None for i in scope):
-            first = 0 if rule.params.get("turn") == "first" else None
-            out.append(Hit(first, _quote_turn(call, 0) if first == 0 else "", other=name))
-    return out[:1]
+            turn = scope[0] if where in ("first", "last") else None
+            return [Hit(turn, _quote_turn(call, turn) if turn is not None else "", other=name)]
+    return []
 
 
 def _run_before(rule, call, results):
     p = rule.params
     first = _el(p["first"])
     within = p.get("within")
-    firsts = call.turns_with(first)
-    if not firsts and p.get("if_absent", "fire") == "skip":
+    if p.get("if_absent", "fire") == "skip" and not call.turns_with(first):
         return []
     if p["then"] == ANY_TURN:
-        thens = [(i, 0) for i in range(1, len(call.norms)) if call.norms[i] is not None]
+        thens = [(i, None) for i in range(1, len(call.norms)) if call.norms[i] is not None]
     else:
-        el = _el(p["then"])
+        el = _el(p["then"])  # usually rare: look for ``first`` only where it occurs
         thens = [(i, call.at(el, i)) for i in call.turns_with(el)]
     for i, pos in thens:
         lo = 0 if within is None else max(0, i - within)
-        ok = any(lo <= j < i for j in firsts)
-        if not ok and i in firsts:
-            ok = call.at(first, i) <= pos if p["then"] != ANY_TURN else True
+        ok = any(call.at(first, j) is not None for j in range(lo, i))
+        if not ok:
+            here = call.at(first, i)
+            ok = here is not None and (pos is None or here <= pos)
         if not ok:
             return [Hit(i, _quote_turn(call, i))]
     return []
@@ -401,6 +466,8 @@ def _run_follow(rule, call, results):
     else:
         cue = call_rules().cues[p["cue"]]
         for i in range(-1, n - 1):
+            if p.get("once") and any(call.at(need, k) is not None for k in range(i + 1)):
+                break  # ``once``: after the agent has done it, later cues ask nothing more
             line = call.cue_after(cue, i)
             if line is None:
                 continue
@@ -428,6 +495,29 @@ def _run_cue(rule, call, results):
         line = call.cue_after(cue, i)
         if line is not None:
             return [Hit(i, _quote_turn(call, i), other=line)]
+    return []
+
+
+def _run_echo(rule, call, results):
+    cue = call_rules().cues[rule.params["cue"]]
+    confirm = _el(rule.params["confirm"])
+    size = int(rule.params.get("size", 4))
+    n = len(call.norms)
+    for i in range(-1, n - 1):
+        for text, original in call.customer[i + 1] if i + 1 < len(call.customer) else ():
+            m = cue.search(text)
+            if m is None:
+                continue
+            lo = max(text.rfind(c, 0, m.start()) for c in ",.!?;") + 1
+            hi = min((k for k in (text.find(c, m.end()) for c in ",.!?;") if k >= 0), default=len(text))
+            detail = text[max(lo, m.start() - 12):min(hi, m.end() + 12)]
+            pieces = {detail[k:k + size] for k in range(max(1, len(detail) - size + 1))}
+            later = [j for j in range(i + 1, n) if call.norms[j] is not None]
+            if not later:
+                continue
+            if any(call.at(confirm, j) is not None or any(p in call.norms[j].text for p in pieces) for j in later):
+                continue
+            return [Hit(later[-1], _quote_turn(call, later[-1]), other=original.strip())]
     return []
 
 
@@ -459,15 +549,18 @@ def _all_hits(el: Element, norm: Normalised) -> list[tuple[int, int]]:
     return out
 
 
-_FORBID_IDS: dict[str, frozenset[str]] = {}
+_ACTIVE: dict[str, frozenset[str]] = {}  # scenario key: ids of the rules its turns apply
+
+
+def _active(phase: str) -> frozenset[str]:
+    ids = _ACTIVE.get(phase)
+    if ids is None:
+        ids = _ACTIVE[phase] = frozenset(r.id for r in get_scenario(phase).active)
+    return ids
 
 
 def _run_forbid(rule, call, results):
-    if "ids" not in _FORBID_IDS:
-        _FORBID_IDS["ids"] = frozenset(r.id for r in engine_rules() if r.kind in ("forbid", "count", "tone")
-                                       and r.level == "error")
-    forbid_ids = _FORBID_IDS["ids"]
-    also = [r for r in engine_rules() if r.id in set(rule.params.get("also", ()))] if rule.params.get("also") else []
+    forbid_ids, also = rule.params["_ids"], rule.params["_also"]
     for i, result in enumerate(results):
         if result is None:
             continue
@@ -476,11 +569,14 @@ def _run_forbid(rule, call, results):
                 a, b = f.span
                 return [Hit(i, call.norms[i].original[a:b].strip() or _quote_turn(call, i))]
         norm = call.norms[i]
-        active = {r.id for r in get_scenario(call.phases[i]).active}
+        active = _active(call.phases[i])
+        if not also:
+            continue
+        chars, grams = call.chars(i)
         for r in also:
-            if r.id in active:
-                continue
-            found = r.hits(norm, 1)
+            if r.id in active or (r.firsts is not None and r.firsts.isdisjoint(chars)):
+                continue  # its own check covers it / it cannot match here
+            found = r.hits(norm, 1, chars=chars, grams=grams)
             if found:
                 return [Hit(i, _phrase(norm, *found[0].span()))]
     return []
@@ -556,20 +652,26 @@ def _run_consistent(rule, call, results):
             end = _clause_end(text, m.end())
             if end < len(text) and text[end] == "?":
                 continue  # a question (明天还是后天？) promises nothing
-            tail = text[m.end():min(end, m.end() + 14)]
-            for topic, rx in rule.params["topics"].items():
-                if not rx.search(tail):
-                    continue
-                key = time_key(m.group())
-                quoted = _phrase(norm, m.start(), m.end())
-                if topic in seen:
-                    j, other, okey = seen[topic]
-                    if j != i and not compatible(okey, key):
-                        return [Hit(i, quoted, other_turn=j, other=other)]
-                else:
-                    seen[topic] = (i, quoted, key)
-                break
+            tail = text[m.end():min(end, m.end() + TAIL)]
+            topic, at = None, TAIL + 1
+            for name, rx in rule.params["topics"].items():
+                t = rx.search(tail)
+                if t is not None and t.start() < at:
+                    topic, at = name, t.start()
+            if topic is None:
+                continue
+            key = time_key(m.group())
+            quoted = _phrase(norm, m.start(), m.end())
+            if topic in seen:
+                j, other, okey = seen[topic]
+                if j != i and not compatible(okey, key):
+                    return [Hit(i, quoted, other_turn=j, other=other)]
+            else:
+                seen[topic] = (i, quoted, key)
     return []
+
+
+TAIL = 20  # a time promise's topic is the first topic word this close after it, in the same sentence
 
 
 def _clause_end(text: str, start: int) -> int:
@@ -597,7 +699,7 @@ def _run_contradict(rule, call, results):
 
 
 _KIND_RUN = {"require": _run_require, "before": _run_before, "follow": _run_follow, "final": _run_final,
-             "cue": _run_cue, "count": _run_count, "forbid": _run_forbid, "consistent": _run_consistent,
+             "cue": _run_cue, "echo": _run_echo, "count": _run_count, "forbid": _run_forbid, "consistent": _run_consistent,
              "contradict": _run_contradict}
 assert set(_KIND_RUN) == set(KINDS)
 

@@ -78,7 +78,7 @@ class CallResult:
             if f.suggestion:
                 lines.append(f"    可以这样说：{f.suggestion}")
         verdict = "通过" if self.passed else "未通过"
-        lines.append(f"结论：{verdict}；逐句得分{self.turn_score:.0%}，整通电话要求{self.call_score:.0%}，"
+        lines.append(f"结论：{verdict}；逐句得分{self.turn_score:.0%}，整通电话的要求达成{self.call_score:.0%}，"
                      f"总分{self.score:.0%}。")
         return "\n".join(lines)
 
@@ -202,14 +202,26 @@ def customer_lines(spec: Mapping) -> list[list[tuple[str, str]]]:
             if isinstance(line, (list, tuple)):
                 line = line[0] if line else ""
             if isinstance(line, str) and line.strip():
-                out[-1].append((normalise(line).text, line))
+                out[-1].append((_customer_norm(line), line))
     return out
+
+
+_CUSTOMER: dict[str, str] = {}  # customer lines are the same for every student of a class
+
+
+def _customer_norm(line: str) -> str:
+    text = _CUSTOMER.get(line)
+    if text is None:
+        if len(_CUSTOMER) > 4096:
+            _CUSTOMER.clear()
+        text = _CUSTOMER[line] = normalise(line).text
+    return text
 
 
 def _call_findings(verdicts: list[TurnVerdict], norms: list, spec: Mapping, phases: list[str],
                    direction: str) -> tuple[list[CallFinding], float]:
     """The call-level findings and the share of the call-level rules met."""
-    from .callrules import Call, call_rules, run
+    from .callrules import Call, call_rules, run  # first call only: loads rules/calls.yaml
 
     data = call_rules()
     wanted = spec.get("requirements")

@@ -160,6 +160,39 @@ def sweep(length: int = 200_000, quick: bool = False) -> None:
               f"{over} over 50 ms")
 
 
+def whole_call(seconds: float = 2.0) -> None:
+    """ms per ``check_call`` of a 10-turn call, warm, next to its baseline: the
+    same 10 turns through ``check`` alone (the call-level rules are the difference)."""
+    from autograder import check, check_call
+
+    phases = ["opening", "free", "hold", "hold", "resume_after_hold", "free", "complaint_accept", "free",
+              "free", "closing"]
+    good = ["您好，星河宽带客服中心，工号2316，请问有什么可以帮您？", "您是说前天报修的宽带还没有师傅上门，对吗？",
+            "我帮您查询一下报修单的进度，请您稍等。", "还在帮您查询，系统有点慢，请您再稍等一下好吗？",
+            "让您久等了，报修单派错了片区，已经改派给您小区的师傅。", "给您添麻烦了，真的很抱歉。",
+            "我马上给您加急，师傅今天下午五点前上门处理。", "我跟您核对一下，电话是尾号1234的这个吗？",
+            "师傅出发前会先给您打电话。", "请问您还有其他问题吗？感谢您的来电，再见！"]
+    bad = ["喂，你好。", "嗯，那个，你说的是宽带吧？", "等着！", "然后呢，就是说还要等。", "查到了。",
+           "这事不归我们管。", "明天上门。", "三个工作日内上门。", "好的，再见！", "您到时候再打我们热线问吧。"]
+    spec = {"direction": "inbound", "turns": [{"customer": "（电话铃响）"}] + [{"agent": p} for p in phases]}
+
+    def per_run(fn) -> tuple[float, float]:
+        fn()  # warm: rule files loaded, regexes compiled
+        runs, wall, cpu = 0, time.perf_counter(), time.process_time()
+        while time.perf_counter() - wall < seconds / 4:
+            fn()
+            runs += 1
+        return ((time.perf_counter() - wall) / runs * 1000, (time.process_time() - cpu) / runs * 1000)
+
+    print("whole call: check_call on 10 agent turns (turn checks + call-level rules), warm;"
+          " baseline: the same 10 turns through check() alone")
+    for label, turns in (("good", good), ("bad", bad)):
+        wall, cpu = per_run(lambda: check_call(turns, spec))
+        base_wall, base_cpu = per_run(lambda: [check(t, p) for t, p in zip(turns, phases)])
+        print(f"  {label:5} {wall:6.3f} ms per call (cpu {cpu:6.3f}) | baseline {base_wall:6.3f} ms"
+              f" (cpu {base_cpu:6.3f})   target < 1 ms  {'OK' if wall < 1 else 'OVER'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=15, help="subprocess runs per start-up figure")
@@ -171,6 +204,7 @@ def main() -> None:
     startup(args.runs)
     per_check()
     long_inputs()
+    whole_call()
     if not args.no_sweep:
         print("ReDoS sweep (issue 15 item 7), engine without the length cap; target: each < 50 ms")
         sweep(quick=args.quick)

@@ -43,9 +43,14 @@ def test_agreement_floor(report):
 
 
 def test_faults_are_found_for_the_labelled_reason(report):
-    for kind, entry in report.per_why().items():
-        if kind != "none":
-            assert entry["named"] >= entry["calls"] - 1, (kind, entry)
+    """A failed call should fail for the fault the instructor names (order,
+    missing step, …), not by accident; kinds may overlap (a discount offered
+    instead of the product's value is labelled forbidden, found as a missing step)."""
+    faults = {k: e for k, e in report.per_why().items() if k != "none"}
+    named = sum(e["named"] for e in faults.values())
+    calls = sum(e["calls"] for e in faults.values())
+    assert named / calls >= 0.9, faults
+    assert all(e["named"] >= e["calls"] - 2 for e in faults.values()), faults
 
 
 CASES = [c for c in load_call_set(CALLS)]

@@ -145,3 +145,13 @@ def test_long_and_pathological_turns_are_checked_in_linear_time():
     assert all(t.result is not None and not t.passed for t in r.turns)  # each over the length cap
     assert not r.passed
     assert "forbidden.fillers_per_call" in {f.rule for f in r.findings}
+
+
+def test_walkthrough_names_the_call_level_findings_after_the_turns():
+    result = check_call(*_hold_without_reason())
+    text = result.walkthrough()
+    assert all(t.passed for t in result.turns) and not result.passed  # every turn fine alone
+    assert text.index("第4句") < text.index("整通电话：") < text.index("第2句之前没有说明需要客户等待的原因")
+    assert "结论：未通过" in text
+    d = result.to_dict()
+    assert [(f["rule"], f["turn"]) for f in d["findings"]] == [("order.hold_reason", 2)]
