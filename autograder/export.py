@@ -102,9 +102,6 @@ class Question:
         """call: the number of agent turns (第1句 … 第N句)."""
         return sum(1 for t in (self.call or {}).get("turns", ()) if isinstance(t, dict) and "agent" in t)
 
-    def turn_var(self, number: int) -> str:
-        return f"{self.var}_第{number}句"
-
 
 @dataclass(frozen=True)
 class Chapter:
@@ -470,25 +467,21 @@ def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, A
 
 
 def _read_call(sources: list[str], ids: list, q: Question) -> Answer:
-    """A call's turns, ``第Q题_第N句 = "…"`` each, read like a rewrite answer (never executed)."""
-    from .answers import find_answer, parse_text
+    """A call's turns, ``第Q题_第N句 = "…"`` each, read as grading reads them (never executed).
+
+    A turn that cannot be read counts as empty (grading scores it 0 and
+    judges the rest); the answer is unreadable only when no turn can be read.
+    """
+    from .callanswers import read_call
 
     at = ids.index(q.grade_cell) if q.grade_cell in ids else len(sources)
-    lines = []
-    for n in range(1, q.turns + 1):
-        read = find_answer(sources[:at], q.turn_var(n))
-        if not read.found and at < len(sources):
-            later = find_answer(sources[at + 1:], q.turn_var(n))
-            read = later if later.found else read
-        if read.error:  # not found, or not a plain string assignment
-            return Answer("unreadable")
-        text, error = parse_text(read.value)
-        if error:
-            return Answer("unreadable")
-        lines.append(text or "")
+    reads = read_call({"var": q.var, **(q.call or {})}, sources[:at], sources[at + 1:])
+    lines = tuple(r.text for r in reads)
+    if reads and all(r.problem for r in reads):
+        return Answer("unreadable")
     if not any(line.strip() for line in lines):
-        return Answer("empty", lines=tuple(lines))
-    return Answer("answered", "\n".join(lines), tuple(lines))
+        return Answer("empty", lines=lines)
+    return Answer("answered", "\n".join(lines), lines)
 
 
 def read_answers(course_dir: str | Path, table: ScoreTable) -> dict[str, dict[str, Answer]]:

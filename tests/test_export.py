@@ -469,3 +469,21 @@ def test_rule_statistics_include_call_turns_and_call_level_rules(exported: Expor
     assert {"call_error", "call_warning"} & kinds, "a simulated class breaks some call-level rule"
     turn_rules = {f[0] for c in turn_checks for f in c.findings}
     assert turn_rules and turn_rules <= {st.rule for st in result.rules}
+
+
+def test_a_call_answer_is_read_turn_by_turn_as_grading_reads_it():
+    from autograder.export import Question, _read_call
+
+    call = {"turns": [{"customer": "（电话铃响）"}, {"agent": "opening"}, {"agent": "free"}, {"agent": "closing"}]}
+    q = Question("k", "a", "n", "第5题_test", "第5题_answer", "第5题", "call", 10, "x", call=call)
+    assert q.turns == 3
+    # Chinese quotes are read; a turn written as a list cannot be read and counts as empty, the rest stays
+    read = _read_call(['第5题_第1句 = “您好，请问有什么可以帮您？”\n第5题_第2句 = ""\n第5题_第3句 = ["再见"]'],
+                      ["第5题_answer"], q)
+    assert read.state == "answered" and read.lines == ("您好，请问有什么可以帮您？", "", "")
+    # the answer cell moved below its test cell is still found
+    read = _read_call(["# 测试", '第5题_第1句 = "您好"\n第5题_第2句 = "好的"\n第5题_第3句 = "再见"'],
+                      ["第5题_test", "第5题_answer"], q)
+    assert read.lines == ("您好", "好的", "再见")
+    assert _read_call(['第5题_第1句 = ""\n第5题_第2句 = ""\n第5题_第3句 = ""'], [None], q).state == "empty"
+    assert _read_call(["x = 1"], [None], q).state == "unreadable"
