@@ -159,7 +159,7 @@ def test_walkthrough_shows_every_turn_then_the_call_findings():
     positions = [out.index(f"第{n}句") for n in range(1, len(lines) + 1)]
     assert positions == sorted(positions)
     assert out.index("逐句点评") < positions[0] and out.index("整通电话</b>") > positions[-1]
-    assert phase_title("hold") in out and "自由应答" == phase_title("free")
+    assert phase_title("hold") in out and phase_title("free").startswith("自由应答")
     for verdict in result.turns:
         assert f"{round(verdict.score * 100)} 分" in out
         for f in (verdict.result.findings if verdict.result else ()):

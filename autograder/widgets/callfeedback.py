@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
+from ..callfeedback import phase_title  # the graded feedback's words for each phase
 from .callpractice import DIRECTIONS, FREE, CallSandboxItem, CallTurn
 from .feedback import _BAD, _KIND_COLOURS, _OK, _PARTIAL, KIND_LABELS, _numbered, highlight_html
 
@@ -31,18 +32,6 @@ def safe_html(fragment: str) -> str:
 
     return nh3.clean(fragment, tags=_TAGS, attributes={"*": {"style"}},
                      filter_style_properties=_STYLE, link_rel=None)
-
-
-def phase_title(phase: str) -> str:
-    """The scenario's Chinese title (``free``: 自由应答; unknown keys are shown as they are)."""
-    if phase == FREE:
-        return "自由应答"
-    from .. import engine
-
-    try:
-        return engine.get_scenario(phase).title
-    except engine.UnknownScenario:
-        return phase
 
 
 def call_intro_html(item: CallSandboxItem) -> str:
