@@ -336,6 +336,7 @@ def _check_scenarios(chapters: list[Chapter]) -> None:
                 except UnknownScenario as exc:
                     raise SchemaError(f"{ch.path}: {q.id}: {exc}") from None
             elif q.type == "call":
+                _check_call_rules(ch.path, q)
                 for n, phase in enumerate(q.call.phases, 1):
                     if phase == FREE:
                         continue
@@ -344,6 +345,24 @@ def _check_scenarios(chapters: list[Chapter]) -> None:
                     except UnknownScenario as exc:
                         raise SchemaError(f"{ch.path}: {q.id}: 第{n}句的场景 {phase!r} 不存在，"
                                           f"可以写 free（只查通用规则）（unknown scenario）: {exc}") from None
+
+
+def _check_call_rules(path: str, q: Question) -> None:
+    """The call-rule ids an item names (requirements, the bad call's expected findings) exist."""
+    from .callrules import call_rules
+
+    known = call_rules().ids
+    named = [("requirements", r) for r in q.call.requirements or ()]
+    named += [("bad_call.expect.call_findings", r) for r in q.call.bad_call.call_findings]
+    for where, rule in named:
+        if rule not in known:
+            raise SchemaError(f"{path}: {q.id}: {where} 里的规则 {rule!r} 不存在，可用的整通电话规则有："
+                              f"{', '.join(sorted(known))} (unknown call rule)")
+    if q.call.requirements is not None:
+        outside = [r for r in q.call.bad_call.call_findings if r not in q.call.requirements]
+        if outside:
+            raise SchemaError(f"{path}: {q.id}: bad_call 期望的 {', '.join(outside)} 不在 requirements 里，"
+                              f"评分时不会检查它 (expected finding not required)")
 
 
 def questions(chapters: list[Chapter]) -> list[Question]:

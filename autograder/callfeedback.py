@@ -62,8 +62,9 @@ def _call_lines(findings) -> list[str]:
         return ["  ✓ 顺序、禁语和前后一致都没有发现问题。"]
     lines = []
     for f in findings:
-        where = f"（第{f.turn}句）" if getattr(f, "turn", None) else ""
-        lines.append(f"  {_MARK.get(f.level, '·')} {f.message}{where if where and where not in f.message else ''}")
+        turn = getattr(f, "turn", None)
+        where = f"（第{turn}句）" if turn and f"第{turn}句" not in f.message else ""
+        lines.append(f"  {_MARK.get(f.level, '·')} {f.message}{where}")
         if getattr(f, "suggestion", ""):
             lines.append(f"      建议：{f.suggestion}")
     return lines

@@ -26,7 +26,7 @@ def grade_call(spec: dict, sources: list, later: list = ()):
     points = float(spec["points"])
     label = f"{var}（{TYPE_LABEL['call']}）"
     reads = read_call(spec, sources, later)
-    problems = tuple(f"{r.var}：{r.problem}" for r in reads if r.problem)
+    problems = tuple(r.problem if r.var in r.problem else f"{r.var}：{r.problem}" for r in reads if r.problem)
     if all(not r.found for r in reads):
         first = reads[0].problem if reads else ""
         return Outcome(qid, var, 0.0, points, "unreadable",

@@ -130,7 +130,7 @@ def _item(data: dict, qid: str) -> dict:
     (lambda d: _item(d, "ch1_s01").pop("explanation"), "ch1_s01: missing field 'explanation'"),
     (lambda d: _item(d, "ch1_s01")["options"].pop("B"), "ch1_s01: options must be 4 or 5"),
     (lambda d: _item(d, "ch1_r01").update(scenario="karaoke"), "unknown scenario 'karaoke'"),
-    (lambda d: d["questions"].reverse(), "questions must be ordered single, multiple, rewrite, short"),
+    (lambda d: d["questions"].reverse(), "questions must be ordered single, multiple, rewrite, call, short"),
     (lambda d: _item(d, "ch1_s01").pop("keypoints"), "ch1_s01: missing field 'keypoints'"),
     (lambda d: _item(d, "ch1_s01").update(keypoints=[]), "ch1_s01: keypoints must name at least one"),
     (lambda d: _item(d, "ch1_s01").update(keypoints=["000-38"]), "ch1_s01: keypoint '000-38' is not a seed key point"),

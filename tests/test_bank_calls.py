@@ -116,6 +116,11 @@ CH1 = "ch1_telephone.yaml"
     ("    weights: {turns: 0.7, call: 0.3}\n    model_call:\n      - 您好，安和电力",
      "    weights: {turns: 0.8, call: 0.3}\n    model_call:\n      - 您好，安和电力", ["weights", "等于 1"]),
     ("      - customer: （电话铃响）\n", "      - customer: \"\"\n", ["customer", "不能为空"]),
+    ("requirements: [order.greeting_first, ", "requirements: [order.greeting_frist, ",
+     ["requirements", "order.greeting_frist", "不存在"]),
+    ("call_findings: [order.greeting_first, forbidden.anywhere, missing.closing]",
+     "call_findings: [order.greeting_first, forbidden.anywhere, missing.closing, order.calm_first]",
+     ["order.calm_first", "requirements"]),
 ])
 def test_a_broken_call_item_gets_a_chinese_message_naming_file_and_item(bank, old, new, words):
     path = bank / CH1

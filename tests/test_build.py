@@ -60,7 +60,8 @@ def test_nbgrader_metadata_of_each_question():
                 assert answer["grade"] and answer["points"] == q.points
                 continue
             src = _src(cells[q.answer_cell])
-            assert f'{q.var} = ""\n### BEGIN SOLUTION\n' in src and not answer["grade"]
+            last_var = q.turn_vars[-1] if q.type == "call" else q.var  # a call: one answer line per agent turn
+            assert f'{last_var} = ""\n### BEGIN SOLUTION\n' in src and not answer["grade"]
             test = cells[q.grade_cell]["metadata"]["nbgrader"]
             assert test["grade"] and test["locked"] and not test["solution"] and test["points"] == q.points
             assert "### BEGIN HIDDEN TESTS" in _src(cells[q.grade_cell])

@@ -57,7 +57,9 @@ def test_wrong_answers_score_zero(course):
     submit(course, "w", CH1, fill(release_notebook(course, CH1), key_answers(CH1, wrong=True)))
     grade_course(course, [CH1], progress=False)
     got = _auto(course, "w")
-    assert all(got[q.grade_cell] == 0 for q in _questions() if q.type != "short")
+    assert all(got[q.grade_cell] == 0 for q in _questions() if q.type not in ("short", "call"))
+    call = next(q for q in _questions() if q.type == "call")  # the bad call earns what the bank says
+    assert got[call.grade_cell] == pytest.approx(call.points * call.call.bad_call.score, abs=0.05 * call.points)
 
 
 def test_partial_multiple_choice_follows_the_preset(course):
@@ -230,7 +232,8 @@ def test_cheats_earn_exactly_what_the_wrong_answers_earn(course, cheat, where):
     submit(course, "cheater", CH1, cheated)
     grade_course(course, [CH1], progress=False)
     assert _auto(course, "cheater") == _auto(course, "plain")
-    assert all(v in (0, None) for v in _auto(course, "cheater").values())
+    calls = {q.grade_cell for q in _questions() if q.type == "call"}  # the bad call earns its share
+    assert all(v in (0, None) for k, v in _auto(course, "cheater").items() if k not in calls)
 
 
 def test_grading_never_executes_student_code(course, tmp_path):

@@ -91,7 +91,10 @@ def test_wrong_answers_score_zero_under_stock_nbgrader(stock_course):
     got = _all_scores(stock_course)
     for ch in load_bank(EXERCISES / "bank"):
         for q in ch.questions:
-            if q.type != "short":
+            if q.type == "call":  # the bad call earns what the bank says it earns
+                assert got[("wrong", ch.assignment, q.grade_cell)] == pytest.approx(
+                    q.points * q.call.bad_call.score, abs=0.05 * q.points), q.id
+            elif q.type != "short":
                 assert got[("wrong", ch.assignment, q.grade_cell)] == 0, q.id
 
 
@@ -157,6 +160,11 @@ def test_feedback_shows_results_but_never_test_code_keys_or_rubrics(feedback_cou
     assert "参考答案（满分）" not in html and "临界答案" not in html
     assert "回答不正确" in html and "改写未通过" in html  # each question's result
     assert "原句" in html  # the engine's messages and the question text are there
+    call = next(q for q in ch.questions if q.type == "call")
+    assert not any(line in html for line in call.call.model_call)
+    # the call's walkthrough: every turn, then the call as a whole
+    assert "逐句检查" in html and "整通电话" in html
+    assert all(f"第{n}句（" in html for n in range(1, call.call.agent_turns + 1))
 
 
 def test_instructor_can_choose_to_show_keys_in_feedback(feedback_course):
@@ -165,4 +173,6 @@ def test_instructor_can_choose_to_show_keys_in_feedback(feedback_course):
     assert "正确答案" in html and "参考答案" in html
     rewrite = next(q for q in ch.questions if q.type == "rewrite")
     assert rewrite.model_answer in html
+    call = next(q for q in ch.questions if q.type == "call")
+    assert "参考通话" in html and all(line in html for line in call.call.model_call)
     assert "run_test" not in html and "BEGIN HIDDEN TESTS" not in html

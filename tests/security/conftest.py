@@ -61,6 +61,14 @@ def expected_auto(student: str, assignment: str = CH1) -> dict[str, float]:
     for q in bank_questions(assignment):
         if q.type == "short":
             out[q.grade_cell] = None
+        elif q.type == "call":  # the engine's score of the lines handed in, turn by turn
+            import json
+
+            from autograder.calls import check_call
+            from autograder.scoring import round_points
+
+            lines = [json.loads(answers[v]) for v in q.turn_vars]
+            out[q.grade_cell] = round_points(q.points * check_call(lines, q.call.spec()).score)
         else:
             out[q.grade_cell] = float(q.points) if answers[q.var] == right[q.var] else 0.0
     return out
