@@ -193,7 +193,7 @@ def _call_summary(exported) -> list[str]:
             why = check.findings[0][2] if check and check.findings else "没有作答，本句得 0 分。"
             quote = text.strip() if len(text.strip()) <= 30 else text.strip()[:30] + "…"
             lines.append(f"    第{n}句「{quote}」：{why}")
-        lines += [f"    整通电话：{'第%d句：' % t if t else ''}{m}" for _rule, _level, m, t in c.findings]
+        lines += [f"    整通电话：{_at_turn(t, m)}{m}" for _rule, _level, m, t in c.findings]
     from .terminal import printable
 
     return [printable(line) for line in lines]  # messages quote what students wrote
@@ -201,3 +201,8 @@ def _call_summary(exported) -> list[str]:
 
 def _fmt(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
+
+
+def _at_turn(turn: int | None, message: str) -> str:
+    """``第N句：`` before a call-level finding, unless its message already names that turn."""
+    return f"第{turn}句：" if turn and f"第{turn}句" not in message else ""

@@ -379,7 +379,7 @@ def _calls_sheet(ws: Worksheet, result: "ExportResult"):
         values = [c.chapter, q.var, s.id, s.name, mark.score if mark else None, q.max_score]
         values += list(c.turn_scores) + [None] * (turns - len(c.turn_scores))
         values.append(sum(c.turn_scores) / len(c.turn_scores) if c.turn_scores else None)
-        values.append("\n".join(f"{'第%d句：' % t if t else ''}{m}" for _rule, _level, m, t in c.findings) or "无")
+        values.append("\n".join(f"{_at_turn(t, m)}{m}" for _rule, _level, m, t in c.findings) or "无")
         for col, v in enumerate(values, start=1):
             fmt = PCT_FMT if 6 < col <= 7 + turns else SCORE_FMT if col in (5, 6) else None  # turns, mean: %
             cell = _put(ws, r, col, v, fmt)
@@ -511,3 +511,8 @@ def build_workbook(result: "ExportResult", charts: dict[str, Path]) -> Workbook:
     _charts_sheet(wb.create_sheet("图表"), charts)
     _notes_sheet(wb.create_sheet("说明"), table)
     return wb
+
+
+def _at_turn(turn: int | None, message: str) -> str:
+    """``第N句：`` before a call-level finding, unless its message already names that turn."""
+    return f"第{turn}句：" if turn and f"第{turn}句" not in message else ""
