@@ -35,7 +35,7 @@ from typing import Iterable, Mapping, Sequence
 __all__ = [
     "Item", "Flag", "ItemStats", "item_analysis", "pearson",
     "ScoreSummary", "summarise", "BANDS", "cronbach_alpha",
-    "RewriteCheck", "RuleStat", "rule_frequency",
+    "RewriteCheck", "CallCheck", "CALL_KIND", "RuleStat", "rule_frequency",
     "NEGATIVE_DISCRIMINATION", "UNUSED_DISTRACTOR", "KEY_LESS_POPULAR",
     "difficulty_level", "discrimination_level",
 ]
@@ -142,7 +142,8 @@ def _letters(answer: str | None) -> str | None:
 def item_analysis(items: Sequence[Item],
                   scores: Mapping[str, Mapping[str, float | None]],
                   choices: Mapping[str, Iterable[str | None]] | None = None,
-                  *, group_share: float = GROUP_SHARE, min_responses: int = 10) -> list[ItemStats]:
+                  *, group_share: float = GROUP_SHARE, min_responses: int = 10,
+                  totals: Mapping[str, float] | None = None) -> list[ItemStats]:
     """Item statistics for one test.
 
     ``scores``: student id -> item key -> score (None or absent: no data, e.g.
@@ -152,11 +153,20 @@ def item_analysis(items: Sequence[Item],
     (``"AC"``), ``""`` for a blank answer, ``None`` for an unreadable one.
     ``min_responses``: a distractor nobody picks is only flagged when at
     least this many students answered (in a small group it means nothing).
+    ``totals``: student id -> the total to rank by, for parts of a larger
+    item (the turns of a call): upper and lower groups come from it, and the
+    point-biserial r is against it (the part is inside it, so r is not
+    corrected for the item).  Default: the sum of the known scores on ``items``.
     """
     choices = choices or {}
     keys = [it.key for it in items]
     students = sorted(s for s, row in scores.items() if any(row.get(k) is not None for k in keys))
-    totals = {s: sum(v for k in keys if (v := scores[s].get(k)) is not None) for s in students}
+    given = totals is not None
+    if given:
+        students = [s for s in students if totals.get(s) is not None]
+        totals = {s: float(totals[s]) for s in students}
+    else:
+        totals = {s: sum(v for k in keys if (v := scores[s].get(k)) is not None) for s in students}
     out = []
     for it in items:
         have = [s for s in students if scores[s].get(it.key) is not None]
@@ -173,7 +183,7 @@ def item_analysis(items: Sequence[Item],
             lower_mean = sum(values[s] for s in lower) / g
             if it.max_score > 0:
                 d = (upper_mean - lower_mean) / it.max_score
-        r = pearson([values[s] for s in have], [totals[s] - values[s] for s in have])
+        r = pearson([values[s] for s in have], [totals[s] - (0.0 if given else values[s]) for s in have])
 
         counts: dict[str, int] = {}
         answered = empty = unreadable = 0
@@ -306,7 +316,9 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float | None:
 
 # --------------------------------------------------------------------------- rewrite rules
 
-KIND_LABEL = {"missing": "缺少要素", "forbidden": "违规用语", "warning": "提醒"}
+KIND_LABEL = {"missing": "缺少要素", "forbidden": "违规用语", "warning": "提醒",
+              "call_error": "整通电话·必须改", "call_warning": "整通电话·提醒"}
+CALL_KIND = {"error": "call_error", "warning": "call_warning"}  # a call-level finding's level -> kind
 
 
 @dataclass(frozen=True)
@@ -320,10 +332,37 @@ class RewriteCheck:
     findings: tuple  # (rule, kind, message, span) tuples or engine Findings
 
 
+@dataclass(frozen=True)
+class CallCheck:
+    """One whole-call answer as ``check_call`` judged it."""
+
+    chapter: str  # chapter label
+    student: str
+    question: str  # question label, e.g. 电话礼仪·第5题
+    key: str  # the question's key in the score table
+    lines: tuple[str, ...]  # what the student wrote, one line per agent turn
+    turn_scores: tuple[float, ...]  # 0..1 per agent turn (0: empty)
+    score: float  # 0..1, the call's weights applied
+    findings: tuple  # call-level: (rule, level, message, turn) tuples
+
+    def rewrite_checks(self, turn_findings: Sequence[tuple]) -> list[RewriteCheck]:
+        """For the rule statistics: each written turn, then the call as a whole (its call-level rules).
+
+        ``turn_findings``: per agent turn, that turn's (rule, kind, message, span) findings.
+        """
+        out = [RewriteCheck(self.chapter, self.student, f"{self.question}·第{n}句", text, tuple(found))
+               for n, (text, found) in enumerate(zip(self.lines, turn_findings), 1) if text.strip()]
+        whole = "\n".join(f"第{n}句：{t}" for n, t in enumerate(self.lines, 1))
+        out.append(RewriteCheck(self.chapter, self.student, self.question, whole,
+                                tuple((rule, CALL_KIND.get(level, "call_warning"), message, None)
+                                      for rule, level, message, _turn in self.findings)))
+        return out
+
+
 @dataclass
 class RuleStat:
     rule: str
-    kind: str  # missing | forbidden | warning
+    kind: str  # missing | forbidden | warning | call_error | call_warning
     label: str = ""  # a short Chinese name (requirement name or family title), if known
     answers: int = 0  # answers in which it fired
     by_chapter: dict[str, int] = field(default_factory=dict)

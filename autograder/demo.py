@@ -148,6 +148,8 @@ def _summary(result: DemoResult, names, imported, report, exported, marked: int)
     lines.append("最常见的禁语 the most common taboo phrases in rewrites (出现在几份答案里):")
     lines.append("  " + ("，".join(f"「{p}」{n} 份" for p, n, _ in phrases) if phrases else "（无）"))
 
+    lines += _call_summary(exported)
+
     lines.append("")
     lines.append("文件 files:")
     lines.append(f"  课程目录 nbgrader course: {result.course_dir}  (cd 进去即可用 nbgrader / formgrader)")
@@ -159,5 +161,48 @@ def _summary(result: DemoResult, names, imported, report, exported, marked: int)
     return "\n".join(lines)
 
 
+def _call_summary(exported) -> list[str]:
+    """The whole-call exercises: turn by turn how the class did, the call-level rules most often broken,
+    and one student's call as the walkthrough tells it."""
+    calls = [q for q in exported.table.questions if q.type == "call"]
+    if not calls:
+        return []
+    lines = ["", "通话题 whole-call exercises (逐句得分率 = 该句平均得分，0–1):"]
+    for q in calls:
+        answers = [c for c in exported.calls if c.key == q.key]
+        turns = exported.turn_items.get(q.key, [])
+        mean = sum(c.score for c in answers) / len(answers) if answers else None
+        lines.append(f"  {q.label}（{q.turns} 句，满分 {q.max_score:g}）：{len(answers)} 份作答，"
+                     f"平均得分率 {_fmt(mean)}")
+        if turns:
+            lines.append("    逐句 " + " · ".join(f"第{n}句 {_fmt(st.p)}" for n, st in enumerate(turns, 1)))
+    broken = [st for st in exported.rules if st.kind.startswith("call_")][:3]
+    lines.append("  整通电话最常见的问题 call-level rules most often broken:")
+    lines += ([f"    {st.rule}（{st.label or st.kind_label}）：{st.answers} 份" for st in broken] or ["    （无）"])
+    flawed = sorted((c for c in exported.calls if c.score < 1 and any(line.strip() for line in c.lines)),
+                    key=lambda c: (-len(c.findings), c.score, c.student))
+    if flawed:  # one student's call, as the feedback walks through it
+        c = flawed[0]
+        scores = "、".join(f"第{n}句 {round(v * 100)}" for n, v in enumerate(c.turn_scores, 1))
+        lines.append(f"  示例 example（{c.question}，学号 {c.student}，得分率 {c.score:.2f}）：逐句 {scores}")
+        said = {check.question: check for check in exported.checks if check.student == c.student}
+        for n, (text, score) in enumerate(zip(c.lines, c.turn_scores), 1):
+            if score >= 1:
+                continue
+            check = said.get(f"{c.question}·第{n}句")
+            why = check.findings[0][2] if check and check.findings else "没有作答，本句得 0 分。"
+            quote = text.strip() if len(text.strip()) <= 30 else text.strip()[:30] + "…"
+            lines.append(f"    第{n}句「{quote}」：{why}")
+        lines += [f"    整通电话：{_at_turn(t, m)}{m}" for _rule, _level, m, t in c.findings]
+    from .terminal import printable
+
+    return [printable(line) for line in lines]  # messages quote what students wrote
+
+
 def _fmt(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
+
+
+def _at_turn(turn: int | None, message: str) -> str:
+    """``第N句：`` before a call-level finding, unless its message already names that turn."""
+    return f"第{turn}句：" if turn and f"第{turn}句" not in message else ""

@@ -64,8 +64,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .analytics import (Item, ItemStats, RewriteCheck, RuleStat, ScoreSummary, cronbach_alpha, item_analysis,
-                        rule_frequency, summarise)
+from .analytics import (CallCheck, Item, ItemStats, RewriteCheck, RuleStat, ScoreSummary, cronbach_alpha,
+                        item_analysis, rule_frequency, summarise)
 
 __all__ = [
     "ExportError", "Question", "Chapter", "Mark", "ChapterResult", "StudentRow", "ScoreTable",
@@ -82,7 +82,9 @@ STATUSES = (MISSING, FILE_UNREADABLE, ANSWER_UNREADABLE, PENDING, GRADED)  # the
 STATUS_JOIN = "、"  # 有题目无法读取、待人工评分
 SMALL_SAMPLE = 20  # fewer students than this: item statistics are shown with a caveat
 
-TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "short": "简答题", "task": "任务", "": ""}
+TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "通话题", "short": "简答题",
+              "task": "任务", "": ""}
+CALL_SPEC_KEYS = ("direction", "turns", "requirements", "weights")
 
 
 class ExportError(RuntimeError):
@@ -100,13 +102,19 @@ class Question:
     grade_cell: str
     answer_cell: str
     var: str  # 第N题 (or the cell name for questions not from the bank)
-    type: str  # single | multiple | rewrite | short | "" (unknown)
+    type: str  # single | multiple | rewrite | call | short | "" (unknown)
     max_score: float
     label: str  # column header, e.g. 电话礼仪·第1题
     options: str = ""
     answer_key: str = ""
     scenario: str = ""
     bad: str = ""
+    call: dict | None = field(default=None, compare=False)  # call: what check_call reads (no key)
+
+    @property
+    def turns(self) -> int:
+        """call: the number of agent turns (第1句 … 第N句)."""
+        return sum(1 for t in (self.call or {}).get("turns", ()) if isinstance(t, dict) and "agent" in t)
 
 
 @dataclass(frozen=True)
@@ -309,7 +317,8 @@ def _chapters(gb, course_dir: Path) -> list[Chapter]:
                     grade_cell=cell.name, answer_cell=answer_cell, var=var, type=qtype,
                     max_score=float(cell.max_score or 0), label=f"{title}·{var}",
                     options=str(s.get("options", "") or ""), answer_key=str(s.get("key", "") or ""),
-                    scenario=str(s.get("scenario", "") or ""), bad=str(s.get("bad", "") or "")))
+                    scenario=str(s.get("scenario", "") or ""), bad=str(s.get("bad", "") or ""),
+                    call={k: s[k] for k in CALL_SPEC_KEYS if k in s} if qtype == "call" else None))
         labels = Counter(q.label for q in qs)
         if any(n > 1 for n in labels.values()):  # two notebooks of one assignment both have 第1题
             qs = [q if labels[q.label] == 1 else _relabel(q, f"{title}·{q.notebook}·{q.var}") for q in qs]
@@ -467,6 +476,7 @@ def _left_out(gb, ids: list[str]) -> dict[str, tuple[str, str]]:
 class Answer:
     state: str  # answered | empty | unreadable
     value: str = ""  # letters (choices) or the text (rewrites)
+    lines: tuple[str, ...] = ()  # call: the text of each agent turn ("" for a turn left empty)
 
 
 def _cell_source(cell: dict) -> str:
@@ -486,6 +496,9 @@ def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, A
     ids = [((c.get("metadata") or {}).get("nbgrader") or {}).get("grade_id") for c in cells]
     out = {}
     for q in questions:
+        if q.type == "call" and q.var and q.turns:
+            out[q.key] = _read_call(sources, ids, q)
+            continue
         if q.type not in ("single", "multiple", "rewrite") or not q.var:
             continue
         at = ids.index(q.grade_cell) if q.grade_cell in ids else len(sources)
@@ -510,8 +523,26 @@ def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, A
     return out
 
 
+def _read_call(sources: list[str], ids: list, q: Question) -> Answer:
+    """A call's turns, ``第Q题_第N句 = "…"`` each, read as grading reads them (never executed).
+
+    A turn that cannot be read counts as empty (grading scores it 0 and
+    judges the rest); the answer is unreadable only when no turn can be read.
+    """
+    from .callanswers import read_call
+
+    at = ids.index(q.grade_cell) if q.grade_cell in ids else len(sources)
+    reads = read_call({"var": q.var, **(q.call or {})}, sources[:at], sources[at + 1:])
+    lines = tuple(r.text for r in reads)
+    if reads and all(r.problem for r in reads):
+        return Answer("unreadable")
+    if not any(line.strip() for line in lines):
+        return Answer("empty", lines=lines)
+    return Answer("answered", "\n".join(lines), lines)
+
+
 def read_answers(course_dir: str | Path, table: ScoreTable) -> dict[str, dict[str, Answer]]:
-    """question key -> student -> the answer in ``autograded/`` (choices and rewrites only)."""
+    """question key -> student -> the answer in ``autograded/`` (choices, rewrites and calls)."""
     from nbgrader.coursedir import CourseDirectory
 
     from .grading import load_config
@@ -549,7 +580,9 @@ class ExportResult:
     summaries: list[ScoreSummary]  # per chapter, then the total
     files: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # e.g. missing glyphs while drawing charts
-    checks: list[RewriteCheck] = field(default_factory=list)  # every rewrite answer checked, with its findings
+    checks: list[RewriteCheck] = field(default_factory=list)  # every rewrite answer (and call turn) checked
+    calls: list[CallCheck] = field(default_factory=list)  # every call answer checked: turn scores, call findings
+    turn_items: dict[str, list[ItemStats]] = field(default_factory=dict)  # call question key -> per-turn statistics
 
     def sample_size(self) -> int:
         """The most students any chapter's item statistics were computed from."""
@@ -657,8 +690,56 @@ def analyse(table: ScoreTable, answers: dict[str, dict[str, Answer]]) -> ExportR
     if table.chapters:
         totals = [s.total for s in table.students]
         summaries.append(summarise("总分", totals, table.max_score))
+    calls, turn_items = _analyse_calls(table, answers, checks)
     rules, checked = rule_frequency(checks, _rule_labels())
-    return ExportResult(table, items, rules, checked, summaries, checks=checks)
+    return ExportResult(table, items, rules, checked, summaries, checks=checks, calls=calls, turn_items=turn_items)
+
+
+def _check_call(q: Question, lines: tuple[str, ...]):
+    """``check_call`` on a student's lines, or None when the question's call cannot be checked."""
+    from . import check_call
+
+    try:
+        return check_call(list(lines), q.call or {})
+    except (KeyError, TypeError, ValueError):
+        return None  # a scenario or rule the installed engine does not know
+
+
+def _analyse_calls(table: ScoreTable, answers: dict[str, dict[str, Answer]],
+                   checks: list[RewriteCheck]) -> tuple[list[CallCheck], dict[str, list[ItemStats]]]:
+    """Each call answer re-checked: its turn scores, the turn findings and call-level rules (added to
+    ``checks`` for the rule statistics), and item statistics per agent turn."""
+    calls: list[CallCheck] = []
+    turn_items: dict[str, list[ItemStats]] = {}
+    for ch in table.chapters:
+        included = {s.id: s for s in table.students
+                    if s.chapters[ch.assignment].status != MISSING and not s.chapters[ch.assignment].fully_unreadable}
+        for q in ch.questions:
+            if q.type != "call" or not q.turns:
+                continue
+            turn_scores: dict[str, dict[str, float | None]] = {}
+            for sid, a in sorted(answers.get(q.key, {}).items()):
+                if sid not in included or a.state == "unreadable":
+                    continue
+                result = _check_call(q, a.lines or ("",) * q.turns)
+                if result is None:
+                    break
+                scores = tuple(round(t.score, 4) for t in result.turns)
+                turn_scores[sid] = {f"{q.key}#{n}": v for n, v in enumerate(scores, 1)}
+                if a.state != "answered":
+                    continue
+                found = tuple((f.rule, f.level, f.message, f.turn) for f in result.findings)
+                call = CallCheck(ch.label, sid, q.label, q.key, tuple(t.text for t in result.turns), scores,
+                                 round(result.score, 4), found)
+                calls.append(call)
+                checks.extend(call.rewrite_checks(
+                    [tuple((f.rule, f.kind, f.message, f.span) for f in t.result.findings) if t.result else ()
+                     for t in result.turns]))
+            if turn_scores:
+                items = [Item(f"{q.key}#{n}", f"{q.label}·第{n}句", 1.0, "call_turn") for n in range(1, q.turns + 1)]
+                totals = {sid: included[sid].chapters[ch.assignment].total for sid in turn_scores}
+                turn_items[q.key] = item_analysis(items, turn_scores, totals=totals)
+    return calls, turn_items
 
 
 # --------------------------------------------------------------------------- writing

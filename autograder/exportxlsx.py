@@ -2,8 +2,9 @@
 
 Sheets: 成绩 (the same table as scores.csv), 总表 (one line per student: each
 chapter's total and status, fits one A4 landscape page wide), one sheet per
-chapter (its questions, printable), 成绩统计, 题目分析, 改写规则, 需关注,
-图表 and 说明.  Every text cell goes through :func:`_text`: formulas are
+chapter (its questions, printable), 成绩统计, 题目分析, 改写规则, 通话逐句
+(when the course has whole-call questions: each student's turn scores and
+call-level findings), 需关注, 图表 and 说明.  Every text cell goes through :func:`_text`: formulas are
 neutralised, characters XML cannot hold are dropped, length is capped.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["build_workbook", "SHEETS"]
 
 SHEETS = ("成绩", "总表", "成绩统计", "题目分析", "改写规则", "需关注", "图表", "说明")
+CALL_SHEET = "通话逐句"  # only when the course has call questions
 
 FONT = "等线"  # Excel's default CJK UI font on Chinese Windows (falls back elsewhere)
 _PLAIN = Font(name=FONT)
@@ -301,29 +303,34 @@ def _items_sheet(ws: Worksheet, result: "ExportResult"):
     r = 2
     by_key = {q.key: q for q in table.questions}
     caveats = []
+    rows = []
     for ch in table.chapters:
         stats = result.items.get(ch.assignment, [])
         note = small_sample_note(max((st.n for st in stats), default=0)) if stats else ""
         for st in stats:
             q = by_key[st.item.key]
-            values = [ch.label, q.var, TYPE_LABEL.get(q.type, q.type), q.max_score, q.answer_key or None, st.n,
-                      st.mean, st.p, st.difficulty_level, st.discrimination, st.discrimination_level,
-                      st.upper_mean, st.lower_mean, st.point_biserial]
-            values += [st.option_counts.get(o) if q.options else None for o in letters]
-            values += [st.empty if q.options else None, st.unreadable if q.options else None,
-                       "\n".join(f.message for f in st.flags),
-                       "\n".join(filter(None, [f"{st.pending} 人待人工评分：评完后重新导出才有统计" if st.pending else "",
-                                              f"样本少（{st.n} 人），仅供参考" if note else ""]))]
-            for c, v in enumerate(values, start=1):
-                cell = _put(ws, r, c, v, fmts.get(c))
-                if len(ITEM_HEAD) < c <= len(ITEM_HEAD) + len(letters) and letters[c - len(ITEM_HEAD) - 1] in q.answer_key:
-                    cell.fill = KEY_FILL
-                    cell.font = _BOLD
-            if st.flags:
-                ws.cell(r, len(head) - 1).fill = FLAG_FILL
-            r += 1
+            rows.append((ch, q, st, q.var, TYPE_LABEL.get(q.type, q.type), q.max_score, note))
+            for n, turn in enumerate(result.turn_items.get(q.key, []), 1):  # a call's turns, scored 0–1 each
+                rows.append((ch, q, turn, f"{q.var}·第{n}句", "通话题·逐句", 1.0, note))
         if note:
             caveats.append(f"{ch.label}：{note}")
+    for ch, q, st, var, type_label, max_score, note in rows:
+        values = [ch.label, var, type_label, max_score, q.answer_key or None, st.n,
+                  st.mean, st.p, st.difficulty_level, st.discrimination, st.discrimination_level,
+                  st.upper_mean, st.lower_mean, st.point_biserial]
+        values += [st.option_counts.get(o) if q.options else None for o in letters]
+        values += [st.empty if q.options else None, st.unreadable if q.options else None,
+                   "\n".join(f.message for f in st.flags),
+                   "\n".join(filter(None, [f"{st.pending} 人待人工评分：评完后重新导出才有统计" if st.pending else "",
+                                          f"样本少（{st.n} 人），仅供参考" if note else ""]))]
+        for c, v in enumerate(values, start=1):
+            cell = _put(ws, r, c, v, fmts.get(c))
+            if len(ITEM_HEAD) < c <= len(ITEM_HEAD) + len(letters) and letters[c - len(ITEM_HEAD) - 1] in q.answer_key:
+                cell.fill = KEY_FILL
+                cell.font = _BOLD
+        if st.flags:
+            ws.cell(r, len(head) - 1).fill = FLAG_FILL
+        r += 1
     _body_style(ws, 2, len(head))
     for i, text in enumerate(caveats, start=r + 1):  # below the table: the filter range stays the table
         _put(ws, i, 1, text, font=Font(name=FONT, bold=True, color="C00000"))
@@ -339,10 +346,12 @@ def _items_sheet(ws: Worksheet, result: "ExportResult"):
 
 def _rules_sheet(ws: Worksheet, result: "ExportResult"):
     chapters = [ch.label for ch in result.table.chapters
-                if any(q.type == "rewrite" for q in ch.questions)]
+                if any(q.type in ("rewrite", "call") for q in ch.questions)]
     head = ["规则", "说明", "类型"] + chapters + ["合计（份）", "占改写作答", "常见说法", "示例作答", "示例题目",
                                                 "示例学号", "示例提示"]
-    _put(ws, 1, 1, f"改写题共检查 {result.rewrite_answers} 份作答（每份作答中同一规则只计一次；缺少要素也计入）",
+    what = "改写题共检查" if not result.calls else "改写题和通话题共检查"
+    calls = "；通话题每句算一份，整通电话另算一份" if result.calls else ""
+    _put(ws, 1, 1, f"{what} {result.rewrite_answers} 份作答（每份作答中同一规则只计一次；缺少要素也计入{calls}）",
          font=Font(name=FONT, bold=True))
     _header(ws, 2, head, height=30)
     r = 3
@@ -363,6 +372,46 @@ def _rules_sheet(ws: Worksheet, result: "ExportResult"):
                  fixed={1: 22, 2: 22, n - 4: 18, n - 3: 30, n: 36})
     ws.freeze_panes = "B3"
     _print_setup(ws, f"{result.table.course_id} 改写规则", "2:2")
+
+
+def _calls_sheet(ws: Worksheet, result: "ExportResult"):
+    """One row per student and call question: the grade, each agent turn's score, the call-level findings."""
+    table = result.table
+    turns = max((q.turns for q in table.questions if q.type == "call"), default=0)
+    head = ["章节", "题号", "学号", "姓名", "得分", "满分"] + [f"第{n}句" for n in range(1, turns + 1)]
+    head += ["逐句平均", "整通电话问题"]
+    _put(ws, 1, 1, "通话题逐句得分：每句按本句的场景检查（0–100%，没写的句子为 0）；"
+                   "“整通电话问题”是顺序、禁语、前后一致等整通电话的检查结果。得分是成绩表中本题的分数。",
+         font=Font(name=FONT, bold=True))
+    _header(ws, 2, head, height=30)
+    by_key = {q.key: q for q in table.questions}
+    names = {s.id: s for s in table.students}
+    r = 3
+    for c in sorted(result.calls, key=lambda c: (c.chapter, _natural_label(c.question), c.student)):
+        q, s = by_key[c.key], names[c.student]
+        mark = s.chapters[q.assignment].marks.get(q.key)
+        values = [c.chapter, q.var, s.id, s.name, mark.score if mark else None, q.max_score]
+        values += list(c.turn_scores) + [None] * (turns - len(c.turn_scores))
+        values.append(sum(c.turn_scores) / len(c.turn_scores) if c.turn_scores else None)
+        values.append("\n".join(f"{_at_turn(t, m)}{m}" for _rule, _level, m, t in c.findings) or "无")
+        for col, v in enumerate(values, start=1):
+            fmt = PCT_FMT if 6 < col <= 7 + turns else SCORE_FMT if col in (5, 6) else None  # turns, mean: %
+            cell = _put(ws, r, col, v, fmt)
+            if 6 < col <= 6 + turns and v is not None and v < 1:
+                cell.fill = STATUS_FILL[ANSWER_UNREADABLE] if v == 0 else STATUS_FILL[PENDING]
+        r += 1
+    _body_style(ws, 3, len(head))
+    for row in range(3, r):
+        ws.cell(row, len(head)).alignment = Alignment(wrap_text=True, vertical="center")
+    _fit_columns(ws, minimum=6, maximum=14, skip_rows=1, fixed={1: 15, len(head): 60})
+    ws.freeze_panes = "E3"
+    if r > 3:
+        ws.auto_filter.ref = f"A2:{get_column_letter(len(head))}{r - 1}"
+    _print_setup(ws, f"{table.course_id} 通话逐句", "2:2")
+
+
+def _natural_label(text: str):
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text) if t]
 
 
 def _attention_sheet(ws: Worksheet, table: "ScoreTable"):
@@ -440,7 +489,10 @@ NOTES = [
     ("统计范围", "题目分析不含未提交和整份无法读取的学生；平均分、及格率等按实交人数计算。"),
     ("样本量", f"参与统计的学生少于 {SMALL_SAMPLE} 人时，难度、区分度等题目统计很不稳定，仅供参考；"
              "“题目分析”表下方会注明。"),
-    ("改写规则", "对每份改写题作答重新运行规则检查：每条规则在几份作答中出现（缺少的要素也计入），并给出一份示例作答。"),
+    ("改写规则", "对每份改写题作答重新运行规则检查：每条规则在几份作答中出现（缺少的要素也计入），并给出一份示例作答。"
+                "通话题的每一句也这样统计；整通电话的规则（顺序、禁语、前后一致）另外计一份，类型为“整通电话”。"),
+    ("通话逐句", "通话题在成绩表中是一列（整题得分）；“通话逐句”表列出每名学生每一句的得分和整通电话的问题，"
+                "“题目分析”在通话题下面逐句给出难度和区分度（每句满分按 1 计）。"),
     ("打印", "“成绩”表列很多，缩到一页宽会很小：打印请用“总表”和各章工作表（A4 横向，一页宽，每页重复表头）。"),
     ("公式安全", "学生写的文字若以 = + - @ 等开头，前面加了一个单引号 '，防止被表格软件当作公式执行。"),
 ]
@@ -473,7 +525,14 @@ def build_workbook(result: "ExportResult", charts: dict[str, Path]) -> Workbook:
     _stats_sheet(wb.create_sheet("成绩统计"), result)
     _items_sheet(wb.create_sheet("题目分析"), result)
     _rules_sheet(wb.create_sheet("改写规则"), result)
+    if any(q.type == "call" for q in table.questions):
+        _calls_sheet(wb.create_sheet(CALL_SHEET), result)
     _attention_sheet(wb.create_sheet("需关注"), table)
     _charts_sheet(wb.create_sheet("图表"), charts)
     _notes_sheet(wb.create_sheet("说明"), table)
     return wb
+
+
+def _at_turn(turn: int | None, message: str) -> str:
+    """``第N句：`` before a call-level finding, unless its message already names that turn."""
+    return f"第{turn}句：" if turn and f"第{turn}句" not in message else ""

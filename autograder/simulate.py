@@ -21,7 +21,8 @@ from pathlib import Path
 
 from .course import CourseNotebook, CourseQuestion, load_course
 
-__all__ = ["SimStudent", "SimulatedClass", "make_roster", "simulate_class", "BAD_INPUTS", "CHEATS"]
+__all__ = ["SimStudent", "SimulatedClass", "make_roster", "simulate_class", "call_answer",
+           "BAD_INPUTS", "CHEATS", "CALL_MISTAKES"]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力鹏宇晨欣怡佳琪雨婷子涵浩然梓轩思远"
@@ -159,6 +160,50 @@ def _rewrite_answer(q: CourseQuestion, ability: float, rng: random.Random) -> st
     return json.dumps(text, ensure_ascii=False)
 
 
+# What a weak student gets wrong in a whole call (see call_answer)
+CALL_MISTAKES = ("empty_turn", "wrong_order", "rude_turn", "bad_call")
+_RUDE_PREFIXES = ("喂，", "这个我不清楚，", "那个，")
+
+
+def call_answer(spec: dict, ability: float, rng: random.Random) -> tuple[list[str], str]:
+    """The lines a simulated student writes for a call question, and what they did.
+
+    A strong student writes the model call (now and then with a filler, a
+    warning that still passes); a weak one makes one of the mistakes real
+    students make: leaves a turn empty, says things in the wrong order
+    (closes before the business is done), is rude in one turn (你 for 您,
+    喂, 我不清楚), or writes the bank's worked bad call.  Returns
+    ``(lines, what)`` with ``what`` in ``("model", "blank", *CALL_MISTAKES)``.
+    """
+    model = [str(x) for x in (spec.get("model") or spec.get("model_call") or [])]
+    n = len(model)
+    if n == 0:
+        return [], "blank"
+    r = rng.random()
+    if r < 0.02:
+        return [""] * n, "blank"
+    if r < 0.02 + _p_correct(ability, spec.get("qid", "call")) * 0.9:
+        lines = list(model)
+        if rng.random() < 0.2:
+            i = rng.randrange(n)
+            lines[i] = "嗯，" + lines[i]
+        return lines, "model"
+    bad = (spec.get("bad_call") or {}).get("lines") if isinstance(spec.get("bad_call"), dict) else None
+    mistakes = CALL_MISTAKES if bad and len(bad) == n else CALL_MISTAKES[:-1]
+    what = rng.choice(mistakes if n > 1 else ("empty_turn", "rude_turn"))
+    lines = list(model)
+    if what == "empty_turn":
+        lines[rng.randrange(1, n) if n > 1 else 0] = ""
+    elif what == "wrong_order":  # the closing words come one turn early
+        lines[-1], lines[-2] = lines[-2], lines[-1]
+    elif what == "rude_turn":
+        i = rng.randrange(n)
+        lines[i] = rng.choice(_RUDE_PREFIXES) + lines[i].replace("您", "你")
+    else:
+        lines = [str(x) for x in bad]
+    return lines, what
+
+
 _SHORT_GOOD = ("先安抚客户的情绪，认真倾听，表示理解并真诚道歉，然后查明原因、协商解决方案，最后跟踪回访。"
                "接听时铃响一声内接起，先问候再报公司名称和工号，通话中用您称呼客户，结束时感谢来电，等客户先挂机。")
 _SHORT_WEAK = ("要有礼貌，态度好一点。", "微笑服务，耐心。", "不知道。")
@@ -194,13 +239,32 @@ def _grade_id(cell: dict) -> str:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
 
 
+def _turn_var(var: str, number: int) -> str:
+    return f"{var}_第{number}句"
+
+
+def _fill_call(cells: list[dict], q: CourseQuestion, ability: float, rng: random.Random) -> None:
+    """Write a call's lines into its ``第Q题_第N句 = ""`` answer lines, wherever they are."""
+    lines, _ = call_answer({**q.spec, "qid": q.qid}, ability, rng)
+    for number, text in enumerate(lines, 1):
+        blank = f'{_turn_var(q.var, number)} = ""'
+        rhs = json.dumps(text, ensure_ascii=False)
+        for cell in cells:
+            if cell.get("cell_type") == "code" and blank in _src(cell):
+                cell["source"] = _src(cell).replace(blank, f"{_turn_var(q.var, number)} = {rhs}", 1)
+                break
+
+
 def fill_notebook(release: dict, nb: CourseNotebook, student: SimStudent, rng: random.Random) -> dict:
     """A copy of the release notebook with this student's answers."""
     out = copy.deepcopy(release)
     by_answer = {q.answer_cell: q for q in nb.questions}
+    for q in nb.questions:
+        if q.type == "call":
+            _fill_call(out["cells"], q, student.ability, rng)
     for cell in out["cells"]:
         q = by_answer.get(_grade_id(cell))
-        if q is None:
+        if q is None or q.type == "call":
             continue
         if q.type == "short":
             text = _short_answer(q, student.ability, rng)

@@ -5,9 +5,9 @@ import math
 
 import pytest
 
-from autograder.analytics import (KEY_LESS_POPULAR, NEGATIVE_DISCRIMINATION, UNUSED_DISTRACTOR, Item, RewriteCheck,
-                                  cronbach_alpha, difficulty_level, discrimination_level, item_analysis, pearson,
-                                  rule_frequency, summarise)
+from autograder.analytics import (KEY_LESS_POPULAR, NEGATIVE_DISCRIMINATION, UNUSED_DISTRACTOR, CallCheck, Item,
+                                  RewriteCheck, cronbach_alpha, difficulty_level, discrimination_level,
+                                  item_analysis, pearson, rule_frequency, summarise)
 
 STUDENTS = [f"s{i:02d}" for i in range(1, 11)]
 
@@ -177,3 +177,40 @@ def test_rule_frequency_counts_answers_phrases_and_examples():
     assert by["opening.identity"].kind == "missing" and by["opening.identity"].label == "自报家门"
     assert by["opening.identity"].phrases == {}
     assert by["taboo.wei"].top_phrases() == [("喂", 1)]
+
+
+# --------------------------------------------------------------------------- whole calls
+
+
+def test_turn_items_are_ranked_by_the_given_totals_not_their_own_sum():
+    # one turn, scored 0..1; the ranking comes from the chapter totals (the reverse of the turn here)
+    turn = [0, 0, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1]
+    totals = dict(zip(STUDENTS, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]))
+    (own,) = item_analysis([Item("T", "第5题·第1句", 1.0, "call_turn")], _scores(T=turn))
+    (ranked,) = item_analysis([Item("T", "第5题·第1句", 1.0, "call_turn")], _scores(T=turn), totals=totals)
+    assert own.discrimination == pytest.approx(1.0)  # against itself: perfectly "discriminating"
+    assert ranked.discrimination == pytest.approx(-1.0)  # against the chapter: strong students fail it
+    assert ranked.p == pytest.approx(sum(turn) / 10)
+    assert ranked.point_biserial == pytest.approx(pearson(turn, list(totals.values())), abs=1e-4)
+    assert any(f.code == NEGATIVE_DISCRIMINATION for f in ranked.flags)
+    # a student without a total is left out
+    (fewer,) = item_analysis([Item("T", "t", 1.0)], _scores(T=turn), totals={**totals, "s10": None})
+    assert fewer.n == 9
+
+
+def test_a_call_check_feeds_turn_findings_and_call_rules_to_the_rule_statistics():
+    call = CallCheck("第1章 电话礼仪", "s01", "电话礼仪·第5题", "ch1/ch1/q5", ("喂，你好。", "", "再见。"),
+                     (0.0, 0.0, 0.5), 0.2,
+                     (("order.greeting_first", "error", "第1句没有先问候。", 1),
+                      ("order.no_early_closing", "warning", "事情没办完就道别。", None)))
+    checks = call.rewrite_checks([(("address.wei", "forbidden", "不要说喂", (0, 1)),), (), ()])
+    assert [c.question for c in checks] == ["电话礼仪·第5题·第1句", "电话礼仪·第5题·第3句", "电话礼仪·第5题"]
+    assert checks[-1].text == "第1句：喂，你好。\n第2句：\n第3句：再见。"
+    stats, checked = rule_frequency(checks)
+    assert checked == 3
+    by_rule = {st.rule: st for st in stats}
+    assert by_rule["address.wei"].phrases == {"喂": 1} and by_rule["address.wei"].kind == "forbidden"
+    assert by_rule["order.greeting_first"].kind == "call_error"
+    assert by_rule["order.greeting_first"].kind_label == "整通电话·必须改"
+    assert by_rule["order.no_early_closing"].kind_label == "整通电话·提醒"
+    assert by_rule["order.greeting_first"].example_question == "电话礼仪·第5题"

@@ -146,7 +146,8 @@ def test_index_gives_order_and_widget_instructions():
     md = markdown(load(INDEX))
     positions = [md.index(f"{name}.ipynb") for name in CHAPTERS]
     assert positions == sorted(positions), "chapters listed in order"
-    for words in ("提交答案", "检查", "看参考说法", "运行所有单元格", "Shift + Enter", "nbgrader", "中文"):
+    for words in ("提交答案", "检查", "看参考说法", "检查整通电话", "看参考通话", "运行所有单元格", "Shift + Enter",
+                  "nbgrader", "中文"):
         assert words in md
 
 
@@ -160,9 +161,18 @@ def test_notebooks_reference_existing_practice_items():
             book.get_quiz(quiz_id)
         for sandbox_id in re.findall(r'\.sandbox\("(\w+)"\)', code):
             book.get_sandbox(sandbox_id)
+        for call_id in re.findall(r'\.call\("(\w+)"\)', code):
+            book.get_call(call_id)
         # every practice item is used somewhere
-        used = set(re.findall(r'\.(?:quiz|sandbox)\("(\w+)"\)', code))
-        assert used == set(book.quizzes) | set(book.sandboxes), name
+        used = set(re.findall(r'\.(?:quiz|sandbox|call)\("(\w+)"\)', code))
+        assert used == set(book.quizzes) | set(book.sandboxes) | set(book.calls), name
+
+
+@pytest.mark.parametrize("name", list(CHAPTERS))
+def test_every_chapter_has_a_call_sandbox(name):
+    code = "\n".join(c.source for c in code_cells(load(name)))
+    calls = re.findall(r'^练习\.call\("(\w+)"\)', code, re.M)
+    assert calls, f"{name} has no call sandbox (练习.call(\"…\"))"
 
 
 def test_price_chapter_is_set_on_the_phone():
@@ -207,7 +217,7 @@ def test_executed_widgets_and_charts_display(name):
     for c in code_cells(nb):
         src = c.source
         data = [out.get("data", {}) for out in c.outputs if out.output_type == "execute_result"]
-        if re.search(r"\.(quiz|sandbox)\(", src):
+        if re.search(r"\.(quiz|sandbox|call)\(", src):
             assert any(WIDGET_MIME in d for d in data), f"no widget shown by:\n{src}"
         if re.search(r"^charts\.\w+\(", src, re.M):
             assert any("image/png" in d for d in data), f"no chart shown by:\n{src}"

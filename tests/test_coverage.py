@@ -102,7 +102,8 @@ def practice_questions() -> list[Question]:
     found = []
     for path in sorted((COURSE / "practice").glob("*.yaml")):
         book = load_practice(path)
-        items = [q for quiz in book.quizzes.values() for q in quiz.questions] + list(book.sandboxes.values())
+        items = ([q for quiz in book.quizzes.values() for q in quiz.questions] + list(book.sandboxes.values())
+                 + list(book.calls.values()))
         found += [Question("practice", path.name, item.id, item.keypoints) for item in items]
     return found
 

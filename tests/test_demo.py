@@ -18,8 +18,15 @@ def test_demo_runs_end_to_end(tmp_path):
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     text = run.stdout
-    for words in ("各章平均分", "最难的三道题", "最常见的禁语", "scores.xlsx", "第1章 电话礼仪"):
+    for words in ("各章平均分", "最难的三道题", "最常见的禁语", "scores.xlsx", "第1章 电话礼仪",
+                  "通话题", "整通电话最常见的问题"):
         assert words in text, words
+    # each chapter's call exercise, turn by turn, and one student's call as the walkthrough gives it
+    import re
+
+    assert len(re.findall(r"^  \S+·第\d+题（\d+ 句，满分 \d+）", text, re.M)) == 4
+    assert re.search(r"^    逐句 第1句 \d\.\d\d · 第2句", text, re.M)
+    assert re.search(r"^  示例 example（.+得分率 0\.\d\d）：逐句 第1句 \d+", text, re.M)
     course = out / "course"
     assert (course / "gradebook.db").exists() and (course / "release" / "ch4_price").is_dir()
     assert len(list((course / "autograded").glob("*/*/*.ipynb"))) >= 12 * 4 - 4

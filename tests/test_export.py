@@ -323,7 +323,8 @@ def test_item_analysis_sheet(exported: Exported):
     ws = load_workbook(exported.out / "scores.xlsx")["题目分析"]
     head = [c.value for c in ws[1]]
     rows = [dict(zip(head, [c.value for c in r])) for r in ws.iter_rows(min_row=2)]
-    assert len(rows) == sum(len(ch.questions) for ch in exported.chapters)
+    questions = [r for r in rows if r["题型"] != "通话题·逐句"]
+    assert len(questions) == sum(len(ch.questions) for ch in exported.chapters)
     options = [h for h in head if h and h.startswith("选")]
     choice_rows = [r for r in rows if r["题型"] in ("单选题", "多选题")]
     assert choice_rows
@@ -352,7 +353,8 @@ def test_rewrite_rules_sheet(exported: Exported):
     counts = [r["合计（份）"] for r in rows]
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
     for r in rows:
-        assert r["规则"] and r["示例作答"] and r["类型"] in ("违规用语", "缺少要素", "提醒")
+        assert r["规则"] and r["示例作答"] and r["类型"] in ("违规用语", "缺少要素", "提醒", "整通电话·必须改",
+                                                          "整通电话·提醒")
         assert sum(r[ch.label] or 0 for ch in exported.chapters if ch.label in r) == r["合计（份）"]
     assert any(r["类型"] == "缺少要素" for r in rows)
 
@@ -455,3 +457,99 @@ def test_item_statistics_of_a_small_class_carry_a_caveat(course: Path, tmp_path:
     assert "少于 20 人" not in exported.result.summary()
     big = load_workbook(exported.out / "scores.xlsx")["题目分析"]
     assert not any(("少于 20 人" in str(v) or "样本少" in str(v)) for row in big.iter_rows(values_only=True) for v in row if v)
+
+
+# --------------------------------------------------------------------------- whole-call questions
+
+
+def _calls(exported: Exported):
+    calls = [q for q in exported.result.table.questions if q.type == "call"]
+    assert calls, "the bank has a call exercise per chapter"
+    return calls
+
+
+def test_a_call_is_one_column_of_the_score_table(exported: Exported):
+    header, _ = _read_csv(exported.out / "scores.csv")
+    for q in _calls(exported):
+        assert header.count(q.label) == 1
+        assert not any(h.startswith(q.label + "_") or h.startswith(q.label + "·第") for h in header)
+
+
+def test_call_turn_scores_are_in_the_xlsx_detail_and_agree_with_the_grade(exported: Exported):
+    from openpyxl import load_workbook
+
+    from autograder import check_call
+
+    ws = load_workbook(exported.out / "scores.xlsx")["通话逐句"]
+    head = [c.value for c in ws[2]]
+    rows = [dict(zip(head, [c.value for c in r])) for r in ws.iter_rows(min_row=3)]
+    calls = {q.key: q for q in _calls(exported)}
+    checked = [c for c in exported.result.calls]
+    assert len(rows) == len(checked) > 0
+    table = exported.result.table
+    students = {s.id: s for s in table.students}
+    for c in checked:
+        q = calls[c.key]
+        row = next(r for r in rows if r["学号"] == c.student and r["题号"] == q.var and r["章节"] == c.chapter)
+        turns = [row[f"第{n}句"] for n in range(1, q.turns + 1)]
+        assert turns == pytest.approx(list(c.turn_scores)) and all(0 <= t <= 1 for t in turns)
+        # the re-check gives what the gradebook holds, and the walkthrough's call findings are listed
+        again = check_call(list(c.lines), q.call)
+        assert [t.score for t in again.turns] == pytest.approx(list(c.turn_scores), abs=1e-4)
+        mark = students[c.student].chapters[q.assignment].marks[q.key]
+        if mark.state == "graded":
+            assert row["得分"] == pytest.approx(mark.score)
+            assert mark.score == pytest.approx(again.score * q.max_score, abs=0.01 * q.max_score + 0.01)
+        for f in again.findings:
+            assert f.message in row["整通电话问题"]
+    # the class is not uniform: some calls full marks, some with an empty or failed turn
+    assert any(all(t == 1 for t in c.turn_scores) for c in checked)
+    assert any(0 in c.turn_scores for c in checked)
+
+
+def test_item_analysis_has_a_row_per_call_turn_under_its_question(exported: Exported):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(exported.out / "scores.xlsx")["题目分析"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, [c.value for c in r])) for r in ws.iter_rows(min_row=2)]
+    for q in _calls(exported):
+        ch = next(ch for ch in exported.chapters if ch.assignment == q.assignment)
+        at = next(i for i, r in enumerate(rows) if r["章节"] == ch.label and r["题号"] == q.var)
+        assert rows[at]["题型"] == "通话题"
+        turns = rows[at + 1: at + 1 + q.turns]
+        assert [r["题号"] for r in turns] == [f"{q.var}·第{n}句" for n in range(1, q.turns + 1)]
+        assert all(r["题型"] == "通话题·逐句" and r["满分"] == 1 for r in turns)
+        assert all(r["难度 p"] is None or 0 <= r["难度 p"] <= 1 for r in turns)
+        stats = exported.result.turn_items[q.key]
+        assert [st.p for st in stats] == [r["难度 p"] for r in turns]
+
+
+def test_rule_statistics_include_call_turns_and_call_level_rules(exported: Exported):
+    result = exported.result
+    labels = {q.label for q in _calls(exported)}
+    turn_checks = [c for c in result.checks if any(c.question.startswith(label + "·第") for label in labels)]
+    call_checks = [c for c in result.checks if c.question in labels]
+    assert turn_checks and len(call_checks) == len(result.calls)
+    kinds = {st.kind for st in result.rules}
+    assert {"call_error", "call_warning"} & kinds, "a simulated class breaks some call-level rule"
+    turn_rules = {f[0] for c in turn_checks for f in c.findings}
+    assert turn_rules and turn_rules <= {st.rule for st in result.rules}
+
+
+def test_a_call_answer_is_read_turn_by_turn_as_grading_reads_it():
+    from autograder.export import Question, _read_call
+
+    call = {"turns": [{"customer": "（电话铃响）"}, {"agent": "opening"}, {"agent": "free"}, {"agent": "closing"}]}
+    q = Question("k", "a", "n", "第5题_test", "第5题_answer", "第5题", "call", 10, "x", call=call)
+    assert q.turns == 3
+    # Chinese quotes are read; a turn written as a list cannot be read and counts as empty, the rest stays
+    read = _read_call(['第5题_第1句 = “您好，请问有什么可以帮您？”\n第5题_第2句 = ""\n第5题_第3句 = ["再见"]'],
+                      ["第5题_answer"], q)
+    assert read.state == "answered" and read.lines == ("您好，请问有什么可以帮您？", "", "")
+    # the answer cell moved below its test cell is still found
+    read = _read_call(["# 测试", '第5题_第1句 = "您好"\n第5题_第2句 = "好的"\n第5题_第3句 = "再见"'],
+                      ["第5题_test", "第5题_answer"], q)
+    assert read.lines == ("您好", "好的", "再见")
+    assert _read_call(['第5题_第1句 = ""\n第5题_第2句 = ""\n第5题_第3句 = ""'], [None], q).state == "empty"
+    assert _read_call(["x = 1"], [None], q).state == "unreadable"

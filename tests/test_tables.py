@@ -59,7 +59,7 @@ def test_question_scores_sum_to_the_chapter_totals(demo):
     long = question_scores(demo.course_dir)
     wide = scores(demo.course_dir)
     assert set(long["状态"]) <= {"已评分", "待人工评分", "无法读取", "未提交"}
-    assert {"单选题", "多选题", "改写题", "简答题"} <= set(long["题型"])
+    assert {"单选题", "多选题", "改写题", "通话题", "简答题"} <= set(long["题型"])
     for (sid, chapter), group in long.groupby(["学号", "章"]):
         title = chapter.split(" ", 1)[-1]
         total = wide.at[sid, f"{title}·合计"]
@@ -80,7 +80,7 @@ def test_rule_findings_quote_what_the_student_wrote(demo):
 
     findings = rule_findings(demo.course_dir)
     assert len(findings) > 0
-    assert set(findings["类型"]) <= {"违规用语", "缺少要素", "提醒"}
+    assert set(findings["类型"]) <= {"违规用语", "缺少要素", "提醒", "整通电话·必须改", "整通电话·提醒"}
     taboo = findings[findings["类型"] == "违规用语"]
     quoted = taboo[taboo["原文"] != ""]
     assert len(quoted) > 0
@@ -89,6 +89,25 @@ def test_rule_findings_quote_what_the_student_wrote(demo):
     # a finding about the whole answer (copied unchanged) quotes nothing
     assert set(taboo[taboo["原文"] == ""]["规则"]) <= {"answer.unchanged", "answer.empty", "answer.not_chinese"}
     assert (findings[findings["类型"] == "缺少要素"]["原文"] == "").all()
+
+
+def test_call_turns_long_table(demo):
+    from autograder.tables import call_turns, question_scores, rule_findings
+
+    turns = call_turns(demo.course_dir)
+    assert len(turns) > 0 and turns["本句得分"].between(0, 1).all() and turns["整题得分率"].between(0, 1).all()
+    calls = question_scores(demo.course_dir)
+    calls = calls[calls["题型"] == "通话题"]
+    assert set(turns["题"]) <= set(calls["题"])
+    for (_sid, _q), group in turns.groupby(["学号", "题"]):
+        assert list(group["句"]) == list(range(1, len(group) + 1))
+    empty = turns[turns["作答"].str.strip() == ""]
+    assert (empty["本句得分"] == 0).all()
+    # a turn's findings are listed under 第N句, the call-level ones under the question
+    findings = rule_findings(demo.course_dir)
+    assert findings["题"].str.contains(r"·第\d+句$").any()
+    whole = findings[findings["类型"].str.startswith("整通电话")]
+    assert set(whole["题"]) <= set(calls["题"])
 
 
 def test_import_autograder_does_not_load_pandas():

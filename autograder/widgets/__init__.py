@@ -6,6 +6,7 @@ In a chapter notebook::
     练习 = load_practice("ch1_telephone")   # reads practice/ch1_telephone.yaml
     练习.quiz("answering")                  # single / multiple choice, instant feedback
     练习.sandbox("opening")                 # rewrite a bad utterance, 检查 explains
+    练习.call("repair_progress")            # a whole call, turn by turn, then as a call
 
 The logic (judging answers, building feedback HTML) lives in
 :mod:`.feedback` and :mod:`.practice`, which do not import ipywidgets;
@@ -14,10 +15,10 @@ package.
 """
 from __future__ import annotations
 
-from .practice import PracticeBook, QuizQuestion, QuizSet, SandboxItem, load_practice
+from .practice import CallSandboxItem, PracticeBook, QuizQuestion, QuizSet, SandboxItem, load_practice
 
-__all__ = ["load_practice", "PracticeBook", "QuizQuestion", "QuizSet", "SandboxItem",
-           "QuizWidget", "SandboxWidget"]
+__all__ = ["load_practice", "PracticeBook", "QuizQuestion", "QuizSet", "SandboxItem", "CallSandboxItem",
+           "QuizWidget", "SandboxWidget", "CallSandboxWidget"]
 
 
 def __getattr__(name: str):  # the ipywidgets classes, imported on first use
@@ -25,4 +26,8 @@ def __getattr__(name: str):  # the ipywidgets classes, imported on first use
         from . import ui
 
         return getattr(ui, name)
+    if name == "CallSandboxWidget":
+        from .callui import CallSandboxWidget
+
+        return CallSandboxWidget
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

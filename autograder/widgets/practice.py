@@ -26,6 +26,7 @@ graded question bank::
         model: 您好，……           # a reference answer, shown on request
         situation: ……            # optional; defaults to the scenario's own
         keypoints: [000-06, 002-04]  # optional, as for questions
+    calls:                       # optional: whole calls, 练习.call("…"); see .callpractice
 
 Loading validates everything and raises :class:`~autograder.schema.SchemaError`
 naming the file and the item id.  This module does not import ipywidgets.
@@ -38,9 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..schema import SchemaError, Where, load_yaml
+from .callpractice import CallSandboxItem, parse_call_sandbox
 
 __all__ = [
-    "QuizQuestion", "QuizSet", "SandboxItem", "PracticeBook",
+    "QuizQuestion", "QuizSet", "SandboxItem", "CallSandboxItem", "PracticeBook",
     "load_practice", "find_practice_file", "parse_choice", "PRACTICE_DIR_NAME",
 ]
 
@@ -109,19 +111,22 @@ def parse_choice(answer, letters: tuple[str, ...] | str = _LETTERS[:5]) -> tuple
 
 
 class PracticeBook:
-    """A chapter's practice items; ``quiz(id)`` and ``sandbox(id)`` give widgets."""
+    """A chapter's practice items; ``quiz(id)``, ``sandbox(id)`` and ``call(id)`` give widgets."""
 
     def __init__(self, chapter: str, title: str, quizzes: dict[str, QuizSet],
-                 sandboxes: dict[str, SandboxItem], path: Path | None = None):
+                 sandboxes: dict[str, SandboxItem], path: Path | None = None,
+                 calls: dict[str, CallSandboxItem] | None = None):
         self.chapter = chapter
         self.title = title
         self.quizzes = quizzes
         self.sandboxes = sandboxes
+        self.calls = calls or {}
         self.path = path
 
     def __repr__(self) -> str:
+        calls = f"，{len(self.calls)} 个通话练习" if self.calls else ""
         return (f"<练习：{self.title}（{self.chapter}），"
-                f"{len(self.quizzes)} 组小测，{len(self.sandboxes)} 个改写练习>")
+                f"{len(self.quizzes)} 组小测，{len(self.sandboxes)} 个改写练习{calls}>")
 
     def get_quiz(self, quiz_id: str) -> QuizSet:
         try:
@@ -136,6 +141,12 @@ class PracticeBook:
             raise KeyError(
                 f"本章没有编号为 {sandbox_id!r} 的改写练习；可用的有：{'、'.join(self.sandboxes)}") from None
 
+    def get_call(self, call_id: str) -> CallSandboxItem:
+        try:
+            return self.calls[call_id]
+        except KeyError:
+            raise KeyError(f"本章没有编号为 {call_id!r} 的通话练习；可用的有：{'、'.join(self.calls) or '（无）'}") from None
+
     def quiz(self, quiz_id: str):
         """The quiz widget (display it by making it the last line of a cell)."""
         from .ui import QuizWidget
@@ -147,6 +158,12 @@ class PracticeBook:
         from .ui import SandboxWidget
 
         return SandboxWidget(self.get_sandbox(sandbox_id))
+
+    def call(self, call_id: str):
+        """The call-sandbox widget: write every agent turn of a whole call, 检查 walks through it."""
+        from .callui import CallSandboxWidget
+
+        return CallSandboxWidget(self.get_call(call_id))
 
     def scenario_keys(self) -> list[str]:
         return sorted({s.scenario for s in self.sandboxes.values()})
@@ -182,7 +199,7 @@ def load_practice(name: str | Path, base: str | Path | None = None) -> PracticeB
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise where.error("expected a mapping at the top level")
-    where.only(data, {"chapter", "title", "quizzes", "sandboxes", "note"})
+    where.only(data, {"chapter", "title", "quizzes", "sandboxes", "calls", "note"})
     chapter = where.need(data, "chapter", str)
     title = where.need(data, "title", str)
 
@@ -202,7 +219,14 @@ def load_practice(name: str | Path, base: str | Path | None = None) -> PracticeB
         sandboxes[item.id] = item
     if not quizzes or not sandboxes:
         raise where.error("a chapter needs at least one quiz and one sandbox")
-    return PracticeBook(chapter, title, quizzes, sandboxes, path)
+
+    calls: dict[str, CallSandboxItem] = {}
+    for raw in where.need(data, "calls", list, optional=True, default=[]):
+        cid = _ident(where, raw, "call")
+        if cid in calls or cid in sandboxes:
+            raise where.at(cid).error("call id used twice (ids are shared with the rewrite sandboxes)")
+        calls[cid] = parse_call_sandbox(where, raw, cid, _keypoints(where.at(cid), raw))
+    return PracticeBook(chapter, title, quizzes, sandboxes, path, calls)
 
 
 def _ident(where: Where, raw, what: str) -> str:
