@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from autograder import check_call
 from autograder.schema import SchemaError
 from autograder.widgets import load_practice
-from autograder.widgets.callfeedback import call_feedback_html, phase_title, safe_html
+from autograder.widgets.callreport import call_feedback_html, phase_title, safe_html
 
 COURSE = Path(__file__).resolve().parents[1] / "course"
 CHAPTERS = ["ch1_telephone", "ch2_smile", "ch3_complaint", "ch4_price"]

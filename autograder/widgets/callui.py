@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from .callfeedback import (
+from .callreport import (
     agent_label_html, call_error_html, call_feedback_html, call_intro_html, customer_line_html,
     model_call_html, model_call_locked_html,
 )
