@@ -39,8 +39,9 @@ def _chapter():
 @pytest.fixture
 def short_answer_not_graded_yet(course: Path) -> Path:
     """Wrong answers and a short answer, graded kernel-free: the short answer waits for a grader."""
-    submit(course, "s1", CH1, fill(release_notebook(course, CH1), key_answers(CH1, wrong=True),
-                                   short="我会先问候客户，再报工号。"))
+    answers = key_answers(CH1, wrong=True)
+    del answers[next(q.var for q in _chapter().questions if q.type == "single")]  # one left empty: 未作答
+    submit(course, "s1", CH1, fill(release_notebook(course, CH1), answers, short="我会先问候客户，再报工号。"))
     grade_course(course, [CH1], progress=False)
     return course
 
@@ -59,11 +60,13 @@ def test_feedback_labels_each_question_in_chinese_and_marks_the_short_answer_pen
     out = _nbgrader(course, "generate_feedback", CH1)
     html, text = _html(course), _text(_html(course))
     ch = _chapter()
-    labels = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "short": "简答题"}
+    from autograder.preprocessors.feedbackquestions import TYPE_LABELS as labels
+
     for q in ch.questions:
         assert f"{q.var}（{labels[q.type]}）" in text, q.var
     for english in ("Test cell", "Student's answer", "Comments:", "Score:", "Written response", "No response"):
         assert english not in text, english
+    assert "评语： 未作答。" in text  # nbgrader's "No response." for the empty answer, even after sanitising
     short = next(q for q in ch.questions if q.type == "short")
     assert re.search(rf"{short.var}（简答题） 待评分", text)
     single = next(q for q in ch.questions if q.type == "single")
@@ -102,16 +105,16 @@ def test_a_new_question_type_only_needs_its_label():
             return nbformat.v4.new_code_cell(source, metadata=meta)
         return nbformat.v4.new_markdown_cell(source, metadata=meta)
 
-    spec = '{"qid": "ch9_c01", "type": "call", "var": "第1题", "points": 10}'
+    spec = '{"qid": "ch9_c01", "type": "roleplay", "var": "第1题", "points": 10}'
     nb = nbformat.v4.new_notebook(cells=[
-        cell("markdown", "ch9_c01_question", "### 第1题（通话题，10 分）\n\n接一通投诉电话。"),
+        cell("markdown", "ch9_c01_question", "### 第1题（演练题，10 分）\n\n接一通投诉电话。"),
         cell("code", "ch9_c01_answer", '第1题 = ""', solution=True, locked=False),
         cell("code", "ch9_c01_test", f"run_test({spec})", grade=True, points=10),
     ])
     found = FeedbackQuestions()._questions(nb)
-    assert found["ch9_c01"]["label"] == "第1题（通话题）" and found["ch9_c01"]["grade_cell"] == "ch9_c01_test"
-    labelled = FeedbackQuestions(type_labels={"call": "通话练习"})._questions(nb)
-    assert labelled["ch9_c01"]["label"] == "第1题（通话练习）"
+    assert found["ch9_c01"]["label"] == "第1题（演练题）" and found["ch9_c01"]["grade_cell"] == "ch9_c01_test"
+    labelled = FeedbackQuestions(type_labels={"roleplay": "角色扮演题"})._questions(nb)
+    assert labelled["ch9_c01"]["label"] == "第1题（角色扮演题）"
 
 
 def test_feedback_labels_every_question_type_as_the_bank_headings_do():
