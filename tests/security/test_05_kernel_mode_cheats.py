@@ -68,7 +68,13 @@ def test_cheat_scores_what_the_wrong_answers_score(kernel_graded, cheat):
     course, _ = kernel_graded
     wrong = kit.scores(course, "wrong", ASSIGNMENT)
     assert kit.scores(course, cheat, ASSIGNMENT) == wrong
-    assert sum(score or 0 for score, _, _ in wrong.values()) == 0
+    # the wrong answers earn nothing, except a whole call's bad script, which earns its annotated share
+    from autograder.bank import load_bank
+
+    chapter = next(c for c in load_bank(kit.EXERCISES / "bank") if c.assignment == ASSIGNMENT)
+    bad_calls = {f"{q.id}_test": q.points * q.call.bad_call.score for q in chapter.questions if q.type == "call"}
+    for cell, (score, _, _) in wrong.items():
+        assert (score or 0) == pytest.approx(bad_calls.get(cell, 0), abs=0.01 * 10), cell
 
 
 def test_cheats_really_ran_in_the_kernel(kernel_graded):
