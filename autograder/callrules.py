@@ -104,7 +104,7 @@ class Call:
     """A call being checked: the agent's normalised turns, their phases, and
     the customer's lines (each placed after the agent turn before it)."""
 
-    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_turns", "_met", "_firsts", "_bits")
+    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_turns", "_live", "_met", "_firsts", "_bits")
 
     def __init__(self, direction: str, phases: list[str], norms: list[Normalised | None],
                  customer: list[list[tuple[str, str]]], results: list | None = None):
@@ -115,24 +115,31 @@ class Call:
         self._met = [_met(r, p) for r, p in zip(results, phases)] if results is not None else [None] * len(norms)
         self.customer = customer  # customer[i]: (normalised, original) lines after agent turn i - 1
         self._memo: dict = {}
-        self._turns: list = [None] * len(norms)  # i: (characters, pairs, live scanners), see _turn
+        self._turns: list = [None] * len(norms)  # i: the characters of turn i
+        self._live: list = [None] * len(norms)  # i: (characters, pairs, live scanners), see pre
         self._firsts: dict = {}  # (rule id, i): span of the rule's first match in turn i (None: none)
         self._bits = call_rules().bits
 
-    def _turn(self, i: int) -> tuple:
+    def charset(self, i: int) -> set[str]:
+        found = self._turns[i]
+        if found is None:
+            found = self._turns[i] = set(self.norms[i].text)
+        return found
+
+    def pre(self, i: int) -> tuple:
         """The characters of turn ``i``, its pairs of adjacent characters and the
         call index's live scanners (both None for a long turn): the engine's
         pre-check, which skips every rule that cannot match."""
-        found = self._turns[i]
+        found = self._live[i]
         if found is None:
             text = self.norms[i].text
-            chars = set(text)
+            chars = self.charset(i)
             if len(text) <= _CHARSET_LIMIT:
                 grams = _pairs(text)
                 found = (chars, grams, call_rules().index.live(chars, grams))
             else:
                 found = (chars, None, None)
-            self._turns[i] = found
+            self._live[i] = found
         return found
 
     def at(self, el: Element, i: int) -> int | None:
@@ -146,7 +153,7 @@ class Call:
         if norm is not None:
             if self.phases[i] in el.phases:
                 pos = 0
-            elif el.firsts is not None and el.firsts.isdisjoint(self._turn(i)[0]):
+            elif el.firsts is not None and el.firsts.isdisjoint(self.charset(i)):
                 memo[key] = None
                 return None
             met = self._met[i]
@@ -177,16 +184,19 @@ class Call:
         span = self._firsts.get(key, _UNSEEN)
         if span is not _UNSEEN:
             return span
-        chars, grams, live = self._turn(i)
-        entry = self._bits.get(rule.id) if live is not None else None
-        if entry is None:
-            hit = rule.hits(self.norms[i], 1, chars=chars, grams=grams)
-        elif live & entry[0] and _scan(entry[1], live, self.norms[i].text):
-            hit = rule.hits(self.norms[i], 1, checked=True)
-        else:
-            hit = None
+        hit = self.rule_hits(rule, i, 1)
         span = self._firsts[key] = hit[0].span() if hit else None
         return span
+
+    def rule_hits(self, rule, i: int, limit: int | None = None) -> list[re.Match]:
+        """``rule.hits`` on agent turn ``i``, skipped when the call index finds no live scanner."""
+        chars, grams, live = self.pre(i)
+        entry = self._bits.get(rule.id) if live is not None else None
+        if entry is None:
+            return rule.hits(self.norms[i], limit, chars=chars, grams=grams)
+        if live & entry[0] and _scan(entry[1], live, self.norms[i].text):
+            return rule.hits(self.norms[i], limit, checked=True)
+        return []
 
     def turns_with(self, el: Element) -> list[int]:
         return [i for i in range(len(self.norms)) if self.at(el, i) is not None]
@@ -574,7 +584,7 @@ def _run_count(rule, call, results):
     for i, norm in enumerate(call.norms):
         if norm is None:
             continue
-        found = _all_hits(el, norm)
+        found = _all_hits(el, call, i)
         for s, e in found:
             total += 1
             if total == maximum + 1:
@@ -584,10 +594,13 @@ def _run_count(rule, call, results):
     return [Hit(over.turn, over.quote, count=total)]
 
 
-def _all_hits(el: Element, norm: Normalised) -> list[tuple[int, int]]:
-    out = []
+def _all_hits(el: Element, call: Call, i: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    if el.firsts is not None and el.firsts.isdisjoint(call.charset(i)):
+        return out  # nothing can start here
+    norm = call.norms[i]
     for rule in el.rules:
-        out += [m.span() for m in rule.hits(norm)]
+        out += [m.span() for m in call.rule_hits(rule, i)]
     if el.regex is not None:
         for m in el.regex.finditer(norm.text):
             if (el.unless is None or not _excused(el.unless, norm.text, m)) and not norm.is_unsaid(*m.span()):
