@@ -123,7 +123,8 @@ class Call:
     def charset(self, i: int) -> set[str]:
         found = self._turns[i]
         if found is None:
-            found = self._turns[i] = set(self.norms[i].text)
+            norm = self.norms[i]
+            found = self._turns[i] = set(norm.text) if norm.chars is None else norm.chars
         return found
 
     def pre(self, i: int) -> tuple:

@@ -1394,7 +1394,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     # the characters present decide which rules can match at all, and (for
     # an answer of usual length) the pairs of adjacent characters too
     text = norm.text
-    chars = set(text)
+    chars = set(text) if norm.chars is None else norm.chars
     grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
     turn = _turn_findings(norm, sc, chars)
     error |= bool(turn)
