@@ -225,14 +225,17 @@ class Rule:
             return list(found) if limit is None else list(islice(found, limit))
         excused = self.unless.finditer(text)
         current = next(excused, None)
+        # the current excuse's span (-1, -1 when there is none left)
+        lo, hi = current.span() if current is not None else (-1, -1)
         out: list[re.Match] = []
         for m in self.regex.finditer(text):
             start, end = m.span()
-            while current is not None and current.end() < end:
+            while hi < end and current is not None:
                 # this excuse ends before the match does: it cannot cover it,
                 # nor any later match (later matches start at or after ``end``)
                 current = next(excused, None)
-            if current is not None and current.start() <= start and end <= current.end():
+                lo, hi = current.span() if current is not None else (-1, -1)
+            if lo <= start and end <= hi:
                 continue
             if keep is not None and not keep(m):
                 continue
