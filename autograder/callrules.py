@@ -34,7 +34,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import _CHARSET_LIMIT, RULES_DIR, _expand, _scanner_specs, _load_macros, _phrase, get_scenario, rules as engine_rules
+from .engine import (_CHARSET_LIMIT, RULES_DIR, _expand, _Index, _pairs, _scan, _scanner_specs, _load_macros, _phrase,
+                     get_scenario, rules as engine_rules)
 from .schema import SchemaError, Where, load_yaml
 from .text import Normalised
 
@@ -93,13 +94,17 @@ class CallData:
     rules: tuple[CallRule, ...]
     times: re.Pattern
     ids: frozenset[str] = frozenset()
+    # the engine's pre-check over every pack rule the call rules run themselves
+    # (elements, forbid ``also``), and each rule's (bits, scanners) in it
+    index: _Index | None = None
+    bits: dict = field(default_factory=dict)
 
 
 class Call:
     """A call being checked: the agent's normalised turns, their phases, and
     the customer's lines (each placed after the agent turn before it)."""
 
-    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_chars", "_met")
+    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_turns", "_live", "_met", "_firsts", "_bits")
 
     def __init__(self, direction: str, phases: list[str], norms: list[Normalised | None],
                  customer: list[list[tuple[str, str]]], results: list | None = None):
@@ -110,36 +115,47 @@ class Call:
         self._met = [_met(r, p) for r, p in zip(results, phases)] if results is not None else [None] * len(norms)
         self.customer = customer  # customer[i]: (normalised, original) lines after agent turn i - 1
         self._memo: dict = {}
-        self._chars: dict = {}  # i: (characters, pairs); -1 - i: characters
+        self._turns: list = [None] * len(norms)  # i: the characters of turn i
+        self._live: list = [None] * len(norms)  # i: (characters, pairs, live scanners), see pre
+        self._firsts: dict = {}  # (rule id, i): span of the rule's first match in turn i (None: none)
+        self._bits = call_rules().bits
 
     def charset(self, i: int) -> set[str]:
-        found = self._chars.get(-1 - i)
+        found = self._turns[i]
         if found is None:
-            found = self._chars[-1 - i] = set(self.norms[i].text)
+            norm = self.norms[i]
+            found = self._turns[i] = set(norm.text) if norm.chars is None else norm.chars
         return found
 
-    def chars(self, i: int) -> tuple[set[str], set[str] | None]:
-        """The characters and character pairs of turn ``i`` (the engine's pre-check skips
-        every rule that cannot match)."""
-        found = self._chars.get(i)
+    def pre(self, i: int) -> tuple:
+        """The characters of turn ``i``, its pairs of adjacent characters and the
+        call index's live scanners (both None for a long turn): the engine's
+        pre-check, which skips every rule that cannot match."""
+        found = self._live[i]
         if found is None:
             text = self.norms[i].text
-            grams = set(map(str.__add__, text, text[1:])) if len(text) <= _CHARSET_LIMIT else None
-            found = self._chars[i] = (self.charset(i), grams)
+            chars = self.charset(i)
+            if len(text) <= _CHARSET_LIMIT:
+                grams = _pairs(text)
+                found = (chars, grams, call_rules().index.live(chars, grams))
+            else:
+                found = (chars, None, None)
+            self._live[i] = found
         return found
 
     def at(self, el: Element, i: int) -> int | None:
         """Where element ``el`` first occurs in agent turn ``i`` (0-based), or None."""
         key = (el.name, i)
-        if key in self._memo:
-            return self._memo[key]
+        memo = self._memo
+        if key in memo:
+            return memo[key]
         norm = self.norms[i]
         pos = None
         if norm is not None:
             if self.phases[i] in el.phases:
                 pos = 0
             elif el.firsts is not None and el.firsts.isdisjoint(self.charset(i)):
-                self._memo[key] = None
+                memo[key] = None
                 return None
             met = self._met[i]
             for rule in el.rules:
@@ -147,10 +163,9 @@ class Call:
                     if met[rule.id] and pos is None:
                         pos = KNOWN
                     continue
-                chars, grams = self.chars(i)
-                hit = rule.hits(norm, 1, chars=chars, grams=grams)
-                if hit and (pos is None or pos == KNOWN or hit[0].start() < pos):
-                    pos = hit[0].start()
+                span = self.first_hit(rule, i)
+                if span is not None and (pos is None or pos == KNOWN or span[0] < pos):
+                    pos = span[0]
             if el.regex is not None:
                 for m in el.regex.finditer(norm.text):
                     if el.unless is not None and _excused(el.unless, norm.text, m):
@@ -160,8 +175,29 @@ class Call:
                     if pos is None or m.start() < pos:
                         pos = m.start()
                     break
-        self._memo[key] = pos
+        memo[key] = pos
         return pos
+
+    def first_hit(self, rule, i: int) -> tuple[int, int] | None:
+        """The span of pack rule ``rule``'s first match in agent turn ``i``, or None
+        (several elements share rules; the call index skips those that cannot match)."""
+        key = (rule.id, i)
+        span = self._firsts.get(key, _UNSEEN)
+        if span is not _UNSEEN:
+            return span
+        hit = self.rule_hits(rule, i, 1)
+        span = self._firsts[key] = hit[0].span() if hit else None
+        return span
+
+    def rule_hits(self, rule, i: int, limit: int | None = None) -> list[re.Match]:
+        """``rule.hits`` on agent turn ``i``, skipped when the call index finds no live scanner."""
+        chars, grams, live = self.pre(i)
+        entry = self._bits.get(rule.id) if live is not None else None
+        if entry is None:
+            return rule.hits(self.norms[i], limit, chars=chars, grams=grams)
+        if live & entry[0] and _scan(entry[1], live, self.norms[i].text):
+            return rule.hits(self.norms[i], limit, checked=True)
+        return []
 
     def turns_with(self, el: Element) -> list[int]:
         return [i for i in range(len(self.norms)) if self.at(el, i) is not None]
@@ -174,6 +210,7 @@ class Call:
         return None
 
 
+_UNSEEN = object()
 KNOWN = -1  # present (the turn's own check says so), position not looked up
 _EARLY = frozenset({"answer.empty", "answer.not_chinese", "answer.over_limit"})  # checks that stop at once
 
@@ -318,7 +355,12 @@ def load_call_rules(path: Path = CALLS_FILE) -> CallData:
             source=w.need(spec, "source", str),
             when=dict(spec.get("when") or {}), unless=dict(spec.get("unless") or {}),
             params=params, examples=examples))
-    return CallData(elements, cues, tuple(rules), times, frozenset(r.id for r in rules))
+    used = {r.id: r for el in elements.values() for r in el.rules}
+    for rule in rules:
+        used.update((r.id, r) for r in rule.params.get("_also", ()))
+    index = _Index(tuple(used.values()), ())
+    bits = {r.id: (b, scanners) for (r, b, scanners) in index.active}
+    return CallData(elements, cues, tuple(rules), times, frozenset(r.id for r in rules), index, bits)
 
 
 def _check_params(w: Where, kind: str, p: dict, elements: dict, cues: dict, macros: dict) -> None:
@@ -481,11 +523,11 @@ def _run_follow(rule, call, results):
     else:
         cue = call_rules().cues[p["cue"]]
         for i in range(-1, n - 1):
-            if p.get("once") and any(call.at(need, k) is not None for k in range(i + 1)):
-                break  # ``once``: after the agent has done it, later cues ask nothing more
             line = call.cue_after(cue, i)
             if line is None:
                 continue
+            if p.get("once") and any(call.at(need, k) is not None for k in range(i + 1)):
+                break  # ``once``: after the agent has done it, later cues ask nothing more
             j = i + 1
             if call.norms[j] is not None and call.at(need, j) is None:
                 out.append(Hit(j, _quote_turn(call, j), other=line))
@@ -543,7 +585,7 @@ def _run_count(rule, call, results):
     for i, norm in enumerate(call.norms):
         if norm is None:
             continue
-        found = _all_hits(el, norm)
+        found = _all_hits(el, call, i)
         for s, e in found:
             total += 1
             if total == maximum + 1:
@@ -553,10 +595,13 @@ def _run_count(rule, call, results):
     return [Hit(over.turn, over.quote, count=total)]
 
 
-def _all_hits(el: Element, norm: Normalised) -> list[tuple[int, int]]:
-    out = []
+def _all_hits(el: Element, call: Call, i: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    if el.firsts is not None and el.firsts.isdisjoint(call.charset(i)):
+        return out  # nothing can start here
+    norm = call.norms[i]
     for rule in el.rules:
-        out += [m.span() for m in rule.hits(norm)]
+        out += [m.span() for m in call.rule_hits(rule, i)]
     if el.regex is not None:
         for m in el.regex.finditer(norm.text):
             if (el.unless is None or not _excused(el.unless, norm.text, m)) and not norm.is_unsaid(*m.span()):
@@ -587,13 +632,12 @@ def _run_forbid(rule, call, results):
         active = _active(call.phases[i])
         if not also:
             continue
-        chars, grams = call.chars(i)
         for r in also:
-            if r.id in active or (r.firsts is not None and r.firsts.isdisjoint(chars)):
-                continue  # its own check covers it / it cannot match here
-            found = r.hits(norm, 1, chars=chars, grams=grams)
-            if found:
-                return [Hit(i, _phrase(norm, *found[0].span()))]
+            if r.id in active:
+                continue  # its own check covers it
+            found = call.first_hit(r, i)
+            if found is not None:
+                return [Hit(i, _phrase(norm, *found))]
     return []
 
 

@@ -189,6 +189,12 @@ class Rule:
                     continue
                 if gate is not None and not _gate_open(gate, text, chars, grams):
                     continue
+                if grams is None and first is not None and len(first) > 1:
+                    split = _split_by_first(scanner.pattern)
+                    if split is not None:  # a long answer: one first character at a time
+                        if _split_search(split, text, chars):
+                            return True
+                        continue
                 if scanner.search(text) is not None:
                     return True
             return False
@@ -219,14 +225,17 @@ class Rule:
             return list(found) if limit is None else list(islice(found, limit))
         excused = self.unless.finditer(text)
         current = next(excused, None)
+        # the current excuse's span (-1, -1 when there is none left)
+        lo, hi = current.span() if current is not None else (-1, -1)
         out: list[re.Match] = []
         for m in self.regex.finditer(text):
             start, end = m.span()
-            while current is not None and current.end() < end:
+            while hi < end and current is not None:
                 # this excuse ends before the match does: it cannot cover it,
                 # nor any later match (later matches start at or after ``end``)
                 current = next(excused, None)
-            if current is not None and current.start() <= start and end <= current.end():
+                lo, hi = current.span() if current is not None else (-1, -1)
+            if lo <= start and end <= hi:
                 continue
             if keep is not None and not keep(m):
                 continue
@@ -286,6 +295,43 @@ def _gate_open(gate: tuple[frozenset[str], frozenset[str]], text: str, chars: se
         return not pairs.isdisjoint(grams)
     # a long text: look only for the pairs whose two characters both occur
     return any(p[0] in chars and p[1] in chars and p in text for p in pairs)
+
+
+_SPLIT: dict[str, tuple | None] = {}
+
+
+def _split_by_first(pattern: str) -> tuple | None:
+    """A scanner of literal-first alternatives cut into one scanner per first
+    character, each with its gate: (character, gate, scanner) triples; None
+    when the pattern is not such a scanner.  For long answers only: there a
+    part whose character is absent or whose gate is shut is skipped, and a
+    scan tries only the alternatives that can start where it stops."""
+    if pattern in _SPLIT:
+        return _SPLIT[pattern]
+    parts = _top_level_split(pattern)
+    out = None
+    if all(_literal_first(p) for p in parts):
+        groups: dict[str, list[str]] = {}
+        for p in parts:
+            groups.setdefault(p[0], []).append(p)
+        if len(groups) > 1:
+            out = []
+            for ch, members in groups.items():
+                sub = "|".join(members)
+                gate = _gate(sub)
+                out.append((ch, None if gate is None else (frozenset(gate[0]), frozenset(gate[1])), _Lazy(sub)))
+            out = tuple(out)
+    _SPLIT[pattern] = out
+    return out
+
+
+def _split_search(split: tuple, text: str, chars: set[str]) -> bool:
+    for ch, gate, scanner in split:
+        if ch not in chars or (gate is not None and not _gate_open(gate, text, chars, None)):
+            continue
+        if scanner.search(text) is not None:
+            return True
+    return False
 
 
 def _led(text: str, m: re.Match, lead: "_Lazy") -> bool:
@@ -1351,7 +1397,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     # the characters present decide which rules can match at all, and (for
     # an answer of usual length) the pairs of adjacent characters too
     text = norm.text
-    chars = set(text)
+    chars = set(text) if norm.chars is None else norm.chars
     grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
     turn = _turn_findings(norm, sc, chars)
     error |= bool(turn)

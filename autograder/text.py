@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["Normalised", "normalise", "has_chinese", "join_commas"]
 
@@ -114,6 +114,9 @@ class Normalised:
     # (start, end) stretches of ``text`` the agent mentions without saying
     # them: quoted customer words, what they say they will not say
     unsaid: tuple[tuple[int, int], ...] = ()
+    # set(text) when normalising already built it (the text came out unchanged),
+    # else None; read only, never changed
+    chars: set[str] | None = field(default=None, compare=False, repr=False)
 
     def is_unsaid(self, start: int, end: int) -> bool:
         """Does the half-open span lie wholly inside one unsaid stretch?"""
@@ -158,12 +161,12 @@ def _per_char(chars: list[str], origin: list[int], fn) -> tuple[list[str], list[
 # rest.
 # (A regex class over the CJK ranges would do, but compiling one costs ~10 ms
 # at import: the distinct characters are filtered in Python instead.)
-def _candidates(text: str) -> list[str]:
-    """Distinct characters of ``text`` that NFKC or a fold may change."""
+def _candidates(text: str, seen: set[str]) -> list[str]:
+    """Distinct characters of ``text`` (``seen``: its set) that NFKC or a fold may change."""
     if text.isascii():
-        return [ch for ch in set(text) if "A" <= ch <= "Z"]
+        return [ch for ch in seen if "A" <= ch <= "Z"]
     # characters already seen to be left alone are set aside in one step
-    rest = set(text) - _PLAIN
+    rest = seen - _PLAIN
     out = [ch for ch in rest
            if ("A" <= ch <= "Z") or (ch > "\x7f" and not ("\u4e00" <= ch <= "\u9fff"
                                                          or "\u3400" <= ch <= "\u4dbf"))]
@@ -278,7 +281,8 @@ def normalise(text: str) -> Normalised:
     origin: list[int] | None = None  # None: identity so far
 
     # Stage 1: NFKC and 1:1 folds (。→. 、→, A→a).  Usually length-preserving.
-    candidates = _candidates(text)
+    seen = set(text)
+    candidates = _candidates(text, seen)
     if candidates:
         try:
             text, origin = _fold_fast(text, candidates)
@@ -337,7 +341,7 @@ def normalise(text: str) -> Normalised:
 
     unsaid = _unsaid(text)
     if origin is None:
-        return Normalised(original, text, None, unsaid)
+        return Normalised(original, text, None, unsaid, seen if text == original else None)
     end = (origin[-1] + 1) if origin else 0
     # Trailing original characters that vanished (spaces) are not part of any span.
     return Normalised(original, text, tuple(origin) + (end,), unsaid)

@@ -107,3 +107,20 @@ def test_reported_speech_is_found_as_without_the_lookbehind(text):
         return [m.span() for m in rx.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start())]
 
     assert reported(_REPORTING) == reported(_OLD_REPORTING)
+
+
+def test_a_long_answer_searches_literal_scanners_one_first_character_at_a_time():
+    from autograder.engine import _split_by_first
+
+    split = _split_by_first("您好|你好|您早")
+    assert [(ch, sc.pattern) for ch, _, sc in split] == [("您", "您好|您早"), ("你", "你好")]
+    assert _split_by_first("您好|您早") is None  # one first character: nothing to cut
+    assert _split_by_first("[您你]好|请") is None  # not all literal-first
+    # every rule, on long answers built from its examples: the split pre-check
+    # finds a match exactly when plainly running every scanner does
+    pad = "好" * 2100
+    for rule in RULES:
+        for ex in rule.examples.flag + rule.examples.ok:
+            for text in (pad + normalise(ex).text, normalise(ex).text + pad):
+                plain = any(sc.search(text) is not None for _, sc in rule.scanners)
+                assert rule.may_match(text, set(text)) == plain, (rule.id, ex)
