@@ -50,7 +50,8 @@ def test_no_payload_runs_in_the_feedback_page(graded, beacon, config, tmp_path):
         honest_fired, _ = visit(browser, honest_page.as_uri())
     assert fired == [] and honest_fired == [], fired + honest_fired
     assert beacon.hits == [], beacon.hits
-    assert HONEST_TEXT in html and "Score:" in html  # the real feedback, with the student's words
+    # the real feedback (the kit's Chinese page, with scores), with the student's words
+    assert HONEST_TEXT in html and "作业反馈" in html and "待评分" in html
 
 
 def test_honest_classmate_scores_are_unchanged(graded):
