@@ -23,8 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Read", "Choice", "AnswerCell", "answer_cells", "read_assignment", "find_answer", "parse_choice",
-           "parse_text", "visible"]
+__all__ = ["Read", "Choice", "AnswerCell", "answer_cells", "read_assignment", "find_answer", "find_answer_or_moved",
+           "parse_choice", "parse_text", "visible"]
 
 _CN_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 _QUOTE_CHARS = "\"'“”‘’「」『』"
@@ -322,3 +322,13 @@ def parse_text(value: object) -> tuple[str | None, str | None]:
 
 def _short(text: str, limit: int = 12) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def find_answer_or_moved(sources: list[str], var: str, later: list[str] = ()) -> Read:
+    """``find_answer`` in the answer cells, else in the cells below them (an answer the student moved)."""
+    read = find_answer(sources, var)
+    if not read.found and later:
+        moved = find_answer(later, var)
+        if moved.found:
+            return moved
+    return read

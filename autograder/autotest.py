@@ -34,7 +34,7 @@ import ast
 import sys
 from dataclasses import dataclass, field
 
-from .answers import find_answer, parse_choice, parse_text
+from .answers import find_answer_or_moved, parse_choice, parse_text
 from .scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, round_points, score_multiple, score_single
 
 __all__ = ["Outcome", "grade_question", "outputs_for", "run_test", "spec_from_source", "SPEC_FUNCTION"]
@@ -84,11 +84,7 @@ def grade_question(spec: dict, sources: list[str], later: list[str] = ()) -> Out
 
         return grade_call(spec, sources, later)
 
-    read = find_answer(sources, var)
-    if not read.found and later:
-        moved = find_answer(later, var)
-        if moved.found:
-            read = moved
+    read = find_answer_or_moved(sources, var, later)
     if read.error:
         return Outcome(qid, var, 0.0, points, "unreadable",
                        f"{label}：无法读取答案——{read.error}本题得 0 分（满分 {_fmt(points)} 分）。")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .answers import _drop_invisible, find_answer
+from .answers import _drop_invisible, find_answer_or_moved
 
 __all__ = ["TurnRead", "read_call", "turn_var"]
 
@@ -42,11 +42,7 @@ def read_call(spec: dict, sources: list, later: list = ()) -> list[TurnRead]:
     reads = []
     for n in range(1, _count(spec) + 1):
         var = turn_var(spec["var"], n)
-        read = find_answer(sources, var)
-        if not read.found and later:
-            moved = find_answer(later, var)
-            if moved.found:
-                read = moved
+        read = find_answer_or_moved(sources, var, later)
         if read.error:
             reads.append(TurnRead(n, var, "", read.error, read.found))
         elif isinstance(read.value, str):

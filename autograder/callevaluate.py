@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .calls import CallResult, check_call
+from .evaluate import Agreement
 from .schema import SchemaError, Where, load_yaml
 
 __all__ = ["LabelledCall", "JudgedCall", "CallReport", "load_call_set", "evaluate_calls", "DEFAULT_CALL_SET", "WHY"]
@@ -114,21 +115,9 @@ def load_call_set(directory: str | Path) -> list[LabelledCall]:
 
 
 @dataclass
-class CallReport:
+class CallReport(Agreement):
     judged: list[JudgedCall]
     source: str = ""
-
-    @property
-    def total(self) -> int:
-        return len(self.judged)
-
-    @property
-    def agreed(self) -> int:
-        return sum(j.agrees for j in self.judged)
-
-    @property
-    def agreement(self) -> float:
-        return self.agreed / self.total if self.total else 0.0
 
     @property
     def turn_agreement(self) -> tuple[int, int]:

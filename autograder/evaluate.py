@@ -101,15 +101,11 @@ class Rate:
                 "hits": self.hits, "fired": self.fired, "relevant": self.relevant}
 
 
-@dataclass
-class Report:
-    judged: list[Judged]
-    source: str = ""
-    per_scenario: dict[str, dict] = field(default_factory=dict)
-    per_rule: dict[str, Rate] = field(default_factory=dict)
-    per_category: dict[str, tuple[int, int]] = field(default_factory=dict)
+class Agreement:
+    """Agreement figures of a report over ``self.judged`` (items with an ``agrees`` flag)."""
 
-    # ---------------------------------------------------------------- figures
+    judged: list
+
     @property
     def total(self) -> int:
         return len(self.judged)
@@ -121,6 +117,17 @@ class Report:
     @property
     def agreement(self) -> float:
         return self.agreed / self.total if self.total else 0.0
+
+
+@dataclass
+class Report(Agreement):
+    judged: list[Judged]
+    source: str = ""
+    per_scenario: dict[str, dict] = field(default_factory=dict)
+    per_rule: dict[str, Rate] = field(default_factory=dict)
+    per_category: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- figures
 
     @property
     def false_passes(self) -> list[Judged]:
