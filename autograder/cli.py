@@ -99,7 +99,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_bank(args: argparse.Namespace) -> int:
-    from .bank.load import load_bank
+    from .questionbank.load import load_bank
     from .classroom.coursesetup import build_paths
     from .engine.schema import SchemaError
 
@@ -123,7 +123,7 @@ def _cmd_bank(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .bank.build import check_all, write_all
+    from .questionbank.build import check_all, write_all
     from .classroom.coursesetup import build_paths
     from .engine.schema import SchemaError
     from .grading.structure import BuildRefused
@@ -131,8 +131,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     paths = build_paths(args.course, args.bank, args.source, args.practice)
     try:
         if args.check:
-            from .bank.load import load_bank
-            from .bank.audit import audit_bank
+            from .questionbank.load import load_bank
+            from .questionbank.audit import audit_bank
 
             problems = check_all(paths.bank, paths.source)
             if not problems:

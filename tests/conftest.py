@@ -105,7 +105,7 @@ def key_answers(assignment: str, wrong: bool = False) -> dict[str, str]:
     """Right (or wrong) answers for every autograded question of a chapter, from the bank."""
     import json
 
-    from autograder.bank.load import load_bank
+    from autograder.questionbank.load import load_bank
 
     ch = next(c for c in load_bank(EXERCISES / "bank") if c.assignment == assignment)
     out = {}

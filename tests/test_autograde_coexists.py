@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 
-from autograder.bank.load import load_bank
+from autograder.questionbank.load import load_bank
 from autograder.grading.coursedir import course_gradebook
 from autograder.grading.grader import grade_course
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.bank.load import KEYPOINTS_PER_SEED, load_bank
+from autograder.questionbank.load import KEYPOINTS_PER_SEED, load_bank
 from autograder.engine.engine import check, scenarios
 from autograder.engine.schema import SchemaError
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bank.load import load_bank
-from autograder.bank.build import build_notebook
+from autograder.questionbank.load import load_bank
+from autograder.questionbank.build import build_notebook
 from autograder.engine.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bank.load import load_bank
+from autograder.questionbank.load import load_bank
 from autograder.engine.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bank.load import load_bank
+from autograder.questionbank.load import load_bank
 from autograder.grading.grader import UNREADABLE, grade_course
 from autograder.grading.coursedir import course_gradebook
 from autograder.grading.scoring import round_points

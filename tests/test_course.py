@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.bank.load import load_bank
+from autograder.questionbank.load import load_bank
 from autograder.grading.sourcenotebooks import load_course
 
 from conftest import EXERCISES

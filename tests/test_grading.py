@@ -10,7 +10,7 @@ import warnings
 import pytest
 from autograder.grading.coursedir import course_gradebook
 
-from autograder.bank.load import load_bank
+from autograder.questionbank.load import load_bank
 from autograder.grading.grader import MISSING, UNREADABLE, grade_course
 from autograder.classroom.simulate import CHEATS
 

@@ -124,7 +124,7 @@ def test_no_feedback_generated_is_one_clear_line(course: Path, tmp_path: Path):
 
 def test_releasing_before_manual_grading_names_the_students_and_questions(course: Path, tmp_path: Path):
     """Feedback released while a short answer waits for a grader: the instructor is told who and which question."""
-    from autograder.bank.load import load_bank
+    from autograder.questionbank.load import load_bank
     from autograder.grading.grader import grade_course
 
     with open(course / "nbgrader_config.py", "a", encoding="utf-8") as f:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from autograder.bank.load import load_bank
-from autograder.bank.build import build_notebook
+from autograder.questionbank.load import load_bank
+from autograder.questionbank.build import build_notebook
 from autograder.grading.selfcheck import _html, check_answers
 
 from conftest import EXERCISES

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from autograder.grading.coursedir import course_gradebook
 
-from autograder.bank.load import load_bank
+from autograder.questionbank.load import load_bank
 from autograder.grading.grader import grade_course
 from autograder.classroom.simulate import simulate_class
 

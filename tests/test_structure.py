@@ -16,7 +16,7 @@ import pytest
 import yaml
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 
-from autograder.bank.build import write_all
+from autograder.questionbank.build import write_all
 from autograder.classroom.coursesetup import create_course
 from autograder.grading.grader import grade_course
 from autograder.classroom.release import release

@@ -99,7 +99,7 @@ def _config_text(template: str, course_id: str, exchange: Path) -> str:
 def create_course(target: str | Path, course_id: str, kit: str | Path = "exercises",
                   exchange: str | Path | None = None) -> Path:
     """Copy the kit's course (bank, config, analysis notebook) into ``target`` and build its source notebooks."""
-    from ..bank.build import write_all
+    from ..questionbank.build import write_all
 
     target, kit = Path(target), Path(kit)
     if not COURSE_ID.fullmatch(course_id):

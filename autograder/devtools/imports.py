@@ -16,7 +16,7 @@ PACKAGE = "autograder"
 ROOT = Path(__file__).resolve().parent.parent
 
 # Stages from the bottom up: a module imports only its own stage and those below.
-STAGES = ("base", "engine", "grading", "teaching", "bank", "classroom", "report", "top")
+STAGES = ("base", "engine", "grading", "teaching", "questionbank", "classroom", "report", "top")
 # Sub-packages and modules outside the stage folders, and their stage.
 PLACED = {
     "autograder.terminal": "base",             # console output helpers, imports nothing

@@ -16,7 +16,7 @@ __all__ = ["TurnRead", "read_call", "turn_var"]
 
 
 def turn_var(var: str, number: int) -> str:
-    """``第5题`` and 1 → ``第5题_第1句`` (the same as :func:`autograder.bank.callitem.turn_var`)."""
+    """``第5题`` and 1 → ``第5题_第1句`` (the same as :func:`autograder.questionbank.callitem.turn_var`)."""
     return f"{var}_第{number}句"
 
 

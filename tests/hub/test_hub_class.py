@@ -259,7 +259,7 @@ def test_the_class_cycle(klass, users):
 
     _teacher(klass, "nbgrader", "generate_feedback", CH1)
     _teacher(klass, "nbgrader", "release_feedback", CH1)
-    from autograder.bank.load import load_bank
+    from autograder.questionbank.load import load_bank
 
     chapter = next(c for c in load_bank(EXERCISES / "bank") if c.assignment == CH1)
     for sid in answers:

@@ -39,7 +39,7 @@ HONEST = ("honest_a", "honest_b")
 
 
 def bank_questions(assignment: str = CH1):
-    from autograder.bank.load import load_bank
+    from autograder.questionbank.load import load_bank
 
     return next(c for c in load_bank(EXERCISES / "bank") if c.assignment == assignment).questions
 

@@ -13,7 +13,7 @@ import pytest
 
 from autograder import check
 from autograder.engine import engine
-from autograder.bank.load import load_bank
+from autograder.questionbank.load import load_bank
 
 from conftest import EXERCISES
 

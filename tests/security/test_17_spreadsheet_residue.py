@@ -32,7 +32,7 @@ ANSWER = "\u00a0=HYPERLINK(\"http://127.0.0.1/\",\"您好\")"
 
 def _rewrite_var() -> str:
     """The first rewrite question of the assignment (its 第N题 follows the bank)."""
-    from autograder.bank.load import load_bank
+    from autograder.questionbank.load import load_bank
 
     return next(q.var for ch in load_bank(kit.EXERCISES / "bank") if ch.assignment == ASSIGNMENT
                 for q in ch.questions if q.type == "rewrite")

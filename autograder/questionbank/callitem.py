@@ -1,6 +1,6 @@
 """The bank's whole-call exercise (type ``call``): its turns, requirements, weights and key.
 
-Read by :mod:`autograder.bank.load` (instructor side).  A call item lists the
+Read by :mod:`autograder.questionbank.load` (instructor side).  A call item lists the
 customer's lines and, for each agent turn, the scenario it must satisfy
 (a key of the scenario catalogue, or ``free``: the global rules only).
 Agent turns are numbered 1, 2, … in order; the student's answer to agent
