@@ -30,7 +30,7 @@ def _skip_slow_optional_imports() -> None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from . import engine
+    from .engine import engine
 
     try:
         result = engine.check(args.text, args.scenario, original=args.original)
@@ -49,8 +49,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate
-    from .schema import SchemaError
+    from .engine.evaluate import evaluate
+    from .engine.schema import SchemaError
 
     try:
         report = evaluate(args.set)
@@ -76,7 +76,7 @@ def _call_report(directory: str | None):
     default set is skipped; a set asked for by --calls must exist)."""
     from pathlib import Path
 
-    from .callevaluate import DEFAULT_CALL_SET, evaluate_calls
+    from .engine.callevaluate import DEFAULT_CALL_SET, evaluate_calls
 
     if directory is None:
         if not any(DEFAULT_CALL_SET.glob("*.yaml")):
@@ -86,7 +86,7 @@ def _call_report(directory: str | None):
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
-    from . import engine
+    from .engine import engine
 
     catalogue = [s.to_dict() for s in engine.scenarios()]
     if args.json:
@@ -99,9 +99,9 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_bank(args: argparse.Namespace) -> int:
-    from .bank import load_bank
-    from .coursesetup import build_paths
-    from .schema import SchemaError
+    from .questionbank.load import load_bank
+    from .classroom.coursesetup import build_paths
+    from .engine.schema import SchemaError
 
     try:
         chapters = load_bank(build_paths(bank=args.bank).bank)
@@ -123,16 +123,16 @@ def _cmd_bank(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import check_all, write_all
-    from .coursesetup import build_paths
-    from .schema import SchemaError
-    from .structure import BuildRefused
+    from .questionbank.build import check_all, write_all
+    from .classroom.coursesetup import build_paths
+    from .engine.schema import SchemaError
+    from .grading.structure import BuildRefused
 
     paths = build_paths(args.course, args.bank, args.source, args.practice)
     try:
         if args.check:
-            from .bank import load_bank
-            from .bankcheck import audit_bank
+            from .questionbank.load import load_bank
+            from .questionbank.audit import audit_bank
 
             problems = check_all(paths.bank, paths.source)
             if not problems:
@@ -157,15 +157,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_new_course(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
-    from .coursesetup import CourseSetupError, create_course
-    from .schema import SchemaError
+    from .classroom.coursesetup import CourseSetupError, create_course
+    from .engine.schema import SchemaError
 
     try:
         course = create_course(args.dir, args.course_id, args.kit, args.exchange)
     except (CourseSetupError, SchemaError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from .grading import load_config
+    from .grading.coursedir import load_config
 
     exchange = load_config(course.resolve()).Exchange.get("root")
     print(f"已建立课程 created course {args.course_id!r} in {course}")
@@ -185,7 +185,8 @@ def _quote(path) -> str:
 def _cmd_grade(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
-    from .grading import GradebookError, grade_course
+    from .grading.coursedir import GradebookError
+    from .grading.grader import grade_course
     from .terminal import printable
 
     try:
@@ -200,7 +201,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_collect(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
-    from .collect import collect
+    from .classroom.collect import collect
     from .terminal import printable
 
     try:
@@ -216,8 +217,8 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
-    from .export import ExportError, export_course
-    from .grading import GradebookError
+    from .report.export import ExportError, export_course
+    from .grading.coursedir import GradebookError
 
     try:
         result = export_course(args.course, args.out, charts=not args.no_charts)
@@ -231,8 +232,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_roster(args: argparse.Namespace) -> int:
     _ensure_venv_on_path()
     _skip_slow_optional_imports()
-    from .grading import GradebookError
-    from .roster import RosterError, import_roster
+    from .grading.coursedir import GradebookError
+    from .classroom.roster import RosterError, import_roster
     from .terminal import printable
 
     try:
@@ -249,7 +250,7 @@ def _cmd_release_feedback(args: argparse.Namespace) -> int:
     _skip_slow_optional_imports()
     from nbgrader.exchange import ExchangeError
 
-    from .releasefeedback import release_feedback
+    from .classroom.releasefeedback import release_feedback
     from .terminal import printable
 
     try:
@@ -278,8 +279,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_print_cards(args: argparse.Namespace) -> int:
-    from .printables import write_printables
-    from .schema import SchemaError
+    from .teaching.printables import write_printables
+    from .engine.schema import SchemaError
 
     try:
         pages = write_printables(args.out, args.course, pdf=args.pdf)

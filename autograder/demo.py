@@ -34,11 +34,11 @@ def _step(label: str, log) -> float:
 
 def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int = 2026,
              exercises: str | Path = "exercises", log=print) -> DemoResult:
-    from .export import export_course
-    from .grading import grade_course
-    from .release import new_course, release
-    from .roster import import_roster
-    from .simulate import make_roster, simulate_class
+    from .report.export import export_course
+    from .grading.grader import grade_course
+    from .classroom.release import new_course, release
+    from .classroom.roster import import_roster
+    from .classroom.simulate import make_roster, simulate_class
 
     out = Path(out_dir).resolve()
     course = out / "course"
@@ -96,8 +96,8 @@ def _mark_short_answers(course: Path, assignment: str) -> int:
     import json
     import warnings
 
-    from .course import load_course
-    from .grading import course_gradebook
+    from .grading.sourcenotebooks import load_course
+    from .grading.coursedir import course_gradebook
 
     shorts = [q for nb in load_course(course, [assignment]) for q in nb.questions if q.type == "short"]
     marked = 0

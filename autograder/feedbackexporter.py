@@ -1,28 +1,11 @@
-"""FeedbackExporter: nbgrader's feedback HTML with the kit's Chinese template."""
-from __future__ import annotations
+"""Old path of :mod:`autograder.grading.feedbackexporter`, kept working because copied course
+configs set ``GenerateFeedback.exporter_class = "autograder.feedbackexporter.FeedbackExporter"``.
 
-from pathlib import Path
+This module makes the old name the same module object as the new one (so
+code that sets an attribute here, as a notebook might, sees the real module).
+"""
+import sys
 
-from nbconvert.exporters import HTMLExporter
-from traitlets import default
+from .grading import feedbackexporter
 
-__all__ = ["FeedbackExporter", "TEMPLATE_DIR"]
-
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "feedback"
-
-
-class FeedbackExporter(HTMLExporter):
-    """``GenerateFeedback.exporter_class`` of the course config.
-
-    nbgrader's ``generate_feedback`` (and formgrader's button) insists on the
-    template name ``feedback``; this exporter puts the kit's ``feedback``
-    template (labels 第N题（题型）, scores, 待评分, Chinese throughout) ahead
-    of nbgrader's own, which still supplies the page's stylesheet.
-    """
-
-    @default("template_paths")
-    def _template_paths(self, prune=True, root_dirs=None):
-        paths = super()._template_paths(prune=prune, root_dirs=root_dirs)
-        if self.template_name == "feedback":
-            return [str(TEMPLATE_DIR)] + paths
-        return paths
+sys.modules[__name__] = feedbackexporter

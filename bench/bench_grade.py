@@ -38,7 +38,7 @@ def run(cmd: list[str], cwd: Path, env_extra: dict | None = None) -> float:
 
 
 def fresh_course(base: Path, name: str) -> Path:
-    from autograder.release import new_course, release
+    from autograder.classroom.release import new_course, release
 
     target = base / name
     if target.exists():
@@ -56,7 +56,7 @@ def main() -> None:
     args = p.parse_args()
     os.chdir(ROOT)
     args.out.mkdir(exist_ok=True)
-    from autograder.simulate import simulate_class
+    from autograder.classroom.simulate import simulate_class
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     bare = min(run([sys.executable, "-c", "pass"], ROOT) for _ in range(3))
@@ -104,15 +104,15 @@ def main() -> None:
             pass
     t_nbformat = time.perf_counter() - started
     t_import = run([sys.executable, "-c", "import sys; sys.modules['rfc3987_syntax'] = None; "
-                    "import autograder.grading, autograder.preprocessors, nbgrader.api"], ROOT)
+                    "import autograder.grading.grader, autograder.preprocessors, nbgrader.api"], ROOT)
 
-    from autograder.grading import grade_course
+    from autograder.grading.grader import grade_course
 
     again = args.out / "class-again"  # the same first grading in-process, for the breakdown
     if again.exists():
         shutil.rmtree(again)
     shutil.copytree(big, again, ignore=shutil.ignore_patterns("autograded", "gradebook.db"))
-    from autograder.release import release
+    from autograder.classroom.release import release
 
     release(again)
     report = grade_course(again, progress=False)
@@ -134,7 +134,7 @@ def main() -> None:
 def _scores(course: Path) -> dict:
     import warnings
 
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

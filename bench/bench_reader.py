@@ -13,8 +13,8 @@ import re
 import time
 import unicodedata
 
-from autograder import answers
-from autograder.answers import answer_cells, find_answer, read_assignment
+from autograder.grading import answers
+from autograder.grading.answers import answer_cells, find_answer, read_assignment
 
 
 def _old_line_pattern(var: str) -> re.Pattern:

@@ -73,14 +73,14 @@ c.GenerateFeedback.preprocessors = [
 ]
 c.FeedbackAnswers.show_key = False
 # The feedback page in Chinese (nbgrader's own template is English).
-c.GenerateFeedback.exporter_class = "autograder.feedbackexporter.FeedbackExporter"
+c.GenerateFeedback.exporter_class = "autograder.grading.feedbackexporter.FeedbackExporter"
 
 # Once students have submitted, an assignment's questions stay as they are:
 # nbgrader would delete release/<a> before finding out it cannot add or remove
 # cells; this exporter checks first and stops with a message instead.
-c.GenerateAssignment.exporter_class = "autograder.structure.GuardedGenerateExporter"
+c.GenerateAssignment.exporter_class = "autograder.grading.structure.GuardedGenerateExporter"
 
 # Release feedback student by student: a submission placed by hand in
 # submitted/ has no exchange secret; it is skipped and listed instead of
 # stopping the whole class (nbgrader 0.9.6 stops at the first one).
-c.ExchangeFactory.release_feedback = "autograder.releasefeedback.SafeReleaseFeedback"
+c.ExchangeFactory.release_feedback = "autograder.classroom.releasefeedback.SafeReleaseFeedback"

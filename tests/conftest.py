@@ -37,7 +37,7 @@ def copy_course(src: Path, dst: Path) -> Path:
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory) -> Path:
     """The kit's four assignments released with nbgrader (read-only: copy before changing)."""
-    from autograder.release import new_course, release
+    from autograder.classroom.release import new_course, release
 
     course = pgtier.use_database(new_course(tmp_path_factory.mktemp("released") / "course", EXERCISES))
     release(course)
@@ -53,8 +53,8 @@ def course(released_course: Path, tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def graded_class(released_course: Path, tmp_path_factory):
     """A simulated class of 30 (with bad inputs) graded kernel-free: (course dir, SimulatedClass, GradeReport)."""
-    from autograder.grading import grade_course
-    from autograder.simulate import simulate_class
+    from autograder.grading.grader import grade_course
+    from autograder.classroom.simulate import simulate_class
 
     course = copy_course(released_course, tmp_path_factory.mktemp("graded") / "course")
     sim = simulate_class(course, n_students=30, seed=7)
@@ -105,7 +105,7 @@ def key_answers(assignment: str, wrong: bool = False) -> dict[str, str]:
     """Right (or wrong) answers for every autograded question of a chapter, from the bank."""
     import json
 
-    from autograder.bank import load_bank
+    from autograder.questionbank.load import load_bank
 
     ch = next(c for c in load_bank(EXERCISES / "bank") if c.assignment == assignment)
     out = {}
@@ -127,7 +127,7 @@ def scores(course: Path, student: str, assignment: str) -> dict[str, tuple]:
     """{grade cell: (auto_score, manual_score, needs_manual_grade)} from the course's gradebook."""
     import warnings
 
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -5,9 +5,7 @@ import math
 
 import pytest
 
-from autograder.analytics import (KEY_LESS_POPULAR, NEGATIVE_DISCRIMINATION, UNUSED_DISTRACTOR, CallCheck, Item,
-                                  RewriteCheck, cronbach_alpha, difficulty_level, discrimination_level,
-                                  item_analysis, pearson, rule_frequency, summarise)
+from autograder.report.analytics import KEY_LESS_POPULAR, NEGATIVE_DISCRIMINATION, UNUSED_DISTRACTOR, CallCheck, Item, RewriteCheck, cronbach_alpha, difficulty_level, discrimination_level, item_analysis, pearson, rule_frequency, summarise
 
 STUDENTS = [f"s{i:02d}" for i in range(1, 11)]
 

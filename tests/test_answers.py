@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.answers import find_answer, parse_choice, parse_text, read_assignment
+from autograder.grading.answers import find_answer, parse_choice, parse_text, read_assignment
 
 
 # ---------------------------------------------------------------- read_assignment
@@ -196,7 +196,7 @@ def test_property_no_text_crashes_the_reader(text):
 
 
 def test_answer_cells_are_parsed_once_for_any_number_of_questions(monkeypatch):
-    from autograder import answers
+    from autograder.grading import answers
 
     cells = answers.answer_cells([f'第{i}题 = "A"\n# 第1题 第2题 第3题' for i in range(1, 4)] + ["x = 1"] * 50)
     calls = []
@@ -215,7 +215,7 @@ def test_unparsable_line_reader_keeps_its_behaviour():
 
 
 def test_invisible_characters_are_dropped_from_answers():
-    from autograder.answers import visible
+    from autograder.grading.answers import visible
 
     assert visible("C\u200b\u200e\ufe0f\U000e0020\ue000") == "C"
     assert parse_choice("\u202eC", "single", "ABCD").letters == {"C"}

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 
-from autograder.bank import load_bank
-from autograder.grading import course_gradebook, grade_course
+from autograder.questionbank.load import load_bank
+from autograder.grading.coursedir import course_gradebook
+from autograder.grading.grader import grade_course
 
 pytestmark = pytest.mark.slow  # nbgrader autograde in a subprocess
 CH1 = "ch1_telephone"

@@ -5,7 +5,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 from nbgrader.utils import determine_grade
 
-from autograder.autotest import grade_question, outputs_for, spec_from_source
+from autograder.grading.core import grade_question, outputs_for, spec_from_source
 
 SINGLE = {"qid": "ch1_s01", "type": "single", "var": "第1题", "points": 2.0, "options": "ABCD", "key": "C",
           "explanation": "语速每分钟120字左右。"}

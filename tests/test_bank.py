@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.bank import KEYPOINTS_PER_SEED, load_bank
-from autograder.engine import check, scenarios
-from autograder.schema import SchemaError
+from autograder.questionbank.load import KEYPOINTS_PER_SEED, load_bank
+from autograder.engine.engine import check, scenarios
+from autograder.engine.schema import SchemaError
 
 from conftest import EXERCISES, ROOT
 

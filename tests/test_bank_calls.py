@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bank import load_bank
-from autograder.build import build_notebook
-from autograder.schema import SchemaError
+from autograder.questionbank.load import load_bank
+from autograder.questionbank.build import build_notebook
+from autograder.engine.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = load_bank(ROOT / "exercises" / "bank")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bank import load_bank
-from autograder.schema import SchemaError
+from autograder.questionbank.load import load_bank
+from autograder.engine.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]
 

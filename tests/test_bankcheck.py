@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.bank import load_bank
-from autograder.bankcheck import LONGEST_KEY_LIMIT, SIMILARITY_LIMIT, audit_bank, length_cued, similarity
+from autograder.questionbank.load import load_bank
+from autograder.questionbank.audit import LONGEST_KEY_LIMIT, SIMILARITY_LIMIT, audit_bank, length_cued, similarity
 
 from conftest import EXERCISES, ROOT
 

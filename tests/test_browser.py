@@ -52,7 +52,7 @@ def _fontconfig_with_course_font(tmp: Path) -> Path:
     every Chinese character as a box.  Students' own machines have one; here
     the browser borrows the font the package already ships for the charts.
     """
-    from autograder.fonts import font_path
+    from autograder.teaching.fonts import font_path
 
     conf = tmp / "fonts.conf"
     conf.write_text(

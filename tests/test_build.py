@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from autograder.bank import load_bank
-from autograder.build import build_notebook, check_all, render, write_all
+from autograder.questionbank.load import load_bank
+from autograder.questionbank.build import build_notebook, check_all, render, write_all
 
 from conftest import EXERCISES, ROOT
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from autograder.callanswers import read_call
+from autograder.grading.callanswers import read_call
 
 SPEC = {"var": "第5题", "turns": [{"customer": "（电话铃响）"}, {"agent": "opening"}, {"customer": "我想查话费。"},
                                  {"agent": "hold"}, {"agent": "resume_after_hold"}, {"agent": "closing"}]}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.callevaluate import evaluate_calls, load_call_set
-from autograder.schema import SchemaError
+from autograder.engine.callevaluate import evaluate_calls, load_call_set
+from autograder.engine.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]
 CALLS = ROOT / "tests" / "data" / "calls"
@@ -106,7 +106,7 @@ def test_an_unknown_phase_in_the_set_is_reported_with_the_call(tmp_path):
 def test_reusing_the_turn_checks_changes_no_finding(report, monkeypatch):
     """Call-level rules take a requirement's presence from the turn's own check
     when the turn is in that scenario; looking it up afresh finds the same."""
-    from autograder import callrules
+    from autograder.engine import callrules
 
     before = {j.call.id: [(f.rule, f.turn) for f in j.result.findings] for j in report.judged}
     monkeypatch.setattr(callrules, "_met", lambda result, phase: None)

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from autograder import check, check_call
-from autograder.calls import CallResult, agent_phases
+from autograder.engine.calls import CallResult, agent_phases
 
 GOOD_OPENING = "您好，星河宽带客服中心，工号2316，请问有什么可以帮您？"
 GOOD_HOLD = "好的，我帮您查询一下报修单的进度，请您稍等。"
@@ -70,7 +70,7 @@ def test_free_turn_applies_only_the_global_rules():
 
 
 def test_free_is_not_in_the_scenario_catalogue():
-    from autograder.engine import scenarios
+    from autograder.engine.engine import scenarios
 
     assert "free" not in [s.key for s in scenarios()]
 
@@ -129,7 +129,7 @@ def test_walkthrough_goes_turn_by_turn_in_chinese():
 
 
 def test_import_stays_light():
-    code = ("import sys, autograder; assert 'autograder.calls' not in sys.modules; "
+    code = ("import sys, autograder; assert 'autograder.engine.calls' not in sys.modules; "
             "from autograder import check_call; assert callable(check_call); "
             "heavy = {'nbgrader', 'pandas', 'matplotlib', 'nbformat'} & set(sys.modules); assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)

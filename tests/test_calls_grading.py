@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.bank import load_bank
-from autograder.grading import UNREADABLE, course_gradebook, grade_course
-from autograder.scoring import round_points
+from autograder.questionbank.load import load_bank
+from autograder.grading.grader import UNREADABLE, grade_course
+from autograder.grading.coursedir import course_gradebook
+from autograder.grading.scoring import round_points
 
 from conftest import EXERCISES, fill, release_notebook, scores, submit
 

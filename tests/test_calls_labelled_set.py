@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.engine import scenarios
+from autograder.engine.engine import scenarios
 
 DATA = Path(__file__).parent / "data" / "calls"
 FILES = sorted(DATA.glob("*.yaml"))

@@ -1,4 +1,4 @@
-"""Call-level rules (autograder/callrules.py, autograder/rules/calls.yaml): every
+"""Call-level rules (autograder/engine/callrules.py, autograder/engine/rules/calls.yaml): every
 rule's example calls, the schema, messages that name the turn, linear time."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from autograder import check_call
-from autograder.callrules import CALLS_FILE, KINDS, WHYS, call_rules, example_call, load_call_rules
-from autograder.schema import SchemaError
+from autograder.engine.callrules import CALLS_FILE, KINDS, WHYS, call_rules, example_call, load_call_rules
+from autograder.engine.schema import SchemaError
 
 RULES = call_rules().rules
 EXAMPLES = [(r.id, which, i, ex) for r in RULES for which in ("bad", "good") for i, ex in enumerate(r.examples[which])]

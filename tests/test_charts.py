@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from autograder import charts, fonts
+from autograder.teaching import charts, fonts
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

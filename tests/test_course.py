@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.bank import load_bank
-from autograder.course import load_course
+from autograder.questionbank.load import load_bank
+from autograder.grading.sourcenotebooks import load_course
 
 from conftest import EXERCISES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.coursesetup import CourseSetupError, build_paths, create_course
+from autograder.classroom.coursesetup import CourseSetupError, build_paths, create_course
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -82,7 +82,7 @@ def test_new_course_is_complete_and_says_what_to_do_next(tmp_path: Path):
     assert "python -m autograder build" in out.stdout and "generate_assignment" in out.stdout
     assert _kit("build", "--check", cwd=target).returncode == 0
 
-    from autograder.grading import load_config
+    from autograder.grading.coursedir import load_config
 
     cfg = load_config(target.resolve())
     assert cfg.CourseDirectory.course_id == "kefu2026a" and cfg.Exchange.root == str(exchange)

@@ -19,8 +19,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # when run as a script
 
-from autograder.schema import load_yaml  # noqa: E402
-from autograder.widgets.practice import KEYPOINT_ID, load_practice  # noqa: E402
+from autograder.engine.schema import load_yaml  # noqa: E402
+from autograder.widgets.book import load_practice  # noqa: E402
+from autograder.widgets.practice import KEYPOINT_ID  # noqa: E402
 
 COURSE = ROOT / "course"
 BANK = ROOT / "exercises" / "bank"

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograder import Finding, Result, check
-from autograder import engine
-from autograder.engine import MAX_HITS_PER_RULE, UnknownScenario, get_scenario, scenarios
-from autograder.schema import SchemaError
+from autograder.engine import engine
+from autograder.engine.engine import MAX_HITS_PER_RULE, UnknownScenario, get_scenario, scenarios
+from autograder.engine.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -190,7 +190,7 @@ def test_span_of_a_phrase_with_spaces_and_full_width_punctuation():
 
 
 def test_message_placeholders_are_not_taken_from_student_text():
-    from autograder.engine import _fill
+    from autograder.engine.engine import _fill
 
     assert _fill("“{match}”用了{count}次，最多{max}次", "{count}{max}", 5, 3) == "“{count}{max}”用了5次，最多3次"
     assert _fill("不要说“{match}”", "{match}") == "不要说“{match}”"

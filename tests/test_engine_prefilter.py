@@ -7,9 +7,9 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder import engine
-from autograder.engine import _candidates, _gate, _gate_open, _joined_view, check_normalised
-from autograder.text import normalise
+from autograder.engine import engine
+from autograder.engine.engine import _candidates, _gate, _gate_open, _joined_view, check_normalised
+from autograder.engine.text import normalise
 
 PACK = engine._pack()
 RULES = PACK.all_rules()
@@ -101,7 +101,7 @@ _OLD_REPORTING = __import__("re").compile("(?:说|讲|提到|反映|表示|抱�
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="您你户方才前刚直是说讲提到反映表示抱怨话得的出明清过:,客对之一我", max_size=40))
 def test_reported_speech_is_found_as_without_the_lookbehind(text):
-    from autograder.text import _REPORTER, _REPORTING
+    from autograder.engine.text import _REPORTER, _REPORTING
 
     def reported(rx):
         return [m.span() for m in rx.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start())]
@@ -110,7 +110,7 @@ def test_reported_speech_is_found_as_without_the_lookbehind(text):
 
 
 def test_a_long_answer_searches_literal_scanners_one_first_character_at_a_time():
-    from autograder.engine import _split_by_first
+    from autograder.engine.engine import _split_by_first
 
     split = _split_by_first("您好|你好|您早")
     assert [(ch, sc.pattern) for ch, _, sc in split] == [("您", "您好|您早"), ("你", "你好")]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.evaluate import evaluate, load_set
-from autograder.schema import SchemaError
+from autograder.engine.evaluate import evaluate, load_set
+from autograder.engine.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "data" / "evaluate_fixture"

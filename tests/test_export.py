@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import copy_course
 
-from autograder.fonts import glyph_problems
-from autograder.export import (ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, STATUSES,
-                               UNREADABLE, ExportError, export_course, neutralise, read_scores, write_csv)
+from autograder.teaching.fonts import glyph_problems
+from autograder.report.table import ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, STATUSES, UNREADABLE, neutralise
+from autograder.report.export import ExportError, export_course, read_scores, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 NOBODY = "2099001"  # on the roster, submitted nothing
@@ -29,7 +29,7 @@ class Exported:
     course: Path
     out: Path
     result: object
-    chapters: list  # autograder.export.Chapter
+    chapters: list  # autograder.report.table.Chapter
     formula_student: str  # name starts with "="
     planted_student: str  # a rewrite answer "=1+1" in chapter 1
     unreadable_student: str  # chapter 2 notebook is not JSON
@@ -46,16 +46,16 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def _gradebook(course: Path):
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     return course_gradebook(course)
 
 
 @pytest.fixture(scope="module")
 def exported(graded_class, tmp_path_factory) -> Exported:
-    from autograder.course import load_course
-    from autograder.grading import grade_course
-    from autograder.roster import import_roster
+    from autograder.grading.sourcenotebooks import load_course
+    from autograder.grading.grader import grade_course
+    from autograder.classroom.roster import import_roster
 
     src, sim, _ = graded_class
     base = tmp_path_factory.mktemp("export")
@@ -407,7 +407,7 @@ def test_charts_are_png_with_no_missing_glyphs(exported: Exported):
 def test_course_without_submissions_exports_the_roster(course: Path, tmp_path: Path):
     from openpyxl import load_workbook
 
-    from autograder.roster import import_rows
+    from autograder.classroom.roster import import_rows
 
     import_rows([{"学号": "2024001", "姓名": "王伟"}, {"学号": "2024002", "姓名": "李娜"}], course)
     result = export_course(course, tmp_path / "out")
@@ -441,8 +441,8 @@ def test_missing_gradebook_is_a_clear_error(tmp_path: Path):
 def test_item_statistics_of_a_small_class_carry_a_caveat(course: Path, tmp_path: Path, exported: Exported):
     from openpyxl import load_workbook
 
-    from autograder.grading import grade_course
-    from autograder.simulate import simulate_class
+    from autograder.grading.grader import grade_course
+    from autograder.classroom.simulate import simulate_class
 
     simulate_class(course, n_students=6, seed=3, bad_inputs=False)
     grade_course(course, progress=False)
@@ -538,7 +538,8 @@ def test_rule_statistics_include_call_turns_and_call_level_rules(exported: Expor
 
 
 def test_a_call_answer_is_read_turn_by_turn_as_grading_reads_it():
-    from autograder.export import Question, _read_call
+    from autograder.report.table import Question
+    from autograder.report.export import _read_call
 
     call = {"turns": [{"customer": "（电话铃响）"}, {"agent": "opening"}, {"agent": "free"}, {"agent": "closing"}]}
     q = Question("k", "a", "n", "第5题_test", "第5题_answer", "第5题", "call", 10, "x", call=call)

@@ -5,9 +5,9 @@ import math
 
 import pytest
 
-from autograder.analytics import NEGATIVE_DISCRIMINATION, Flag, Item, ItemStats
-from autograder.export import Chapter, ExportResult, ScoreTable
-from autograder.exportcharts import difficulty_discrimination
+from autograder.report.analytics import NEGATIVE_DISCRIMINATION, Flag, Item, ItemStats
+from autograder.report.table import Chapter, ExportResult, ScoreTable
+from autograder.report.charts import difficulty_discrimination
 
 
 def _result(points: list[tuple[float, float, bool]], n: int = 30) -> ExportResult:

@@ -16,8 +16,9 @@ import nbformat
 import pytest
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 
-from autograder.bank import load_bank
-from autograder.grading import course_gradebook, grade_course
+from autograder.questionbank.load import load_bank
+from autograder.grading.coursedir import course_gradebook
+from autograder.grading.grader import grade_course
 from autograder.preprocessors import FeedbackQuestions
 
 CH1 = "ch1_telephone"
@@ -118,7 +119,7 @@ def test_a_new_question_type_only_needs_its_label():
 
 
 def test_feedback_labels_every_question_type_as_the_bank_headings_do():
-    from autograder.build import TYPE_NAME
+    from autograder.questionbank.build import TYPE_NAME
     from autograder.preprocessors.feedbackquestions import TYPE_LABELS
 
     assert TYPE_LABELS == TYPE_NAME

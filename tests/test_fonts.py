@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from autograder import fonts
+from autograder.teaching import fonts
 
 
 

@@ -8,11 +8,11 @@ import sys
 import warnings
 
 import pytest
-from autograder.grading import course_gradebook
+from autograder.grading.coursedir import course_gradebook
 
-from autograder.bank import load_bank
-from autograder.grading import MISSING, UNREADABLE, grade_course
-from autograder.simulate import CHEATS
+from autograder.questionbank.load import load_bank
+from autograder.grading.grader import MISSING, UNREADABLE, grade_course
+from autograder.classroom.simulate import CHEATS
 
 from conftest import EXERCISES, copy_course, fill, grade_id, key_answers, release_notebook, scores, submit
 

@@ -6,7 +6,8 @@ import shutil
 import subprocess
 import sys
 
-from autograder.grading import grade_course, load_config
+from autograder.grading.grader import grade_course
+from autograder.grading.coursedir import load_config
 
 from conftest import fill, key_answers, release_notebook, submit
 

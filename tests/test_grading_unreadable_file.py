@@ -18,7 +18,8 @@ import nbformat
 import pytest
 from conftest import FIXTURES, fill, grade_id, key_answers, release_notebook, scores, submit
 
-from autograder.grading import UNREADABLE, course_gradebook, grade_course
+from autograder.grading.grader import UNREADABLE, grade_course
+from autograder.grading.coursedir import course_gradebook
 
 CH1 = "ch1_telephone"
 SITUATIONS = ["truncated_json", "not_a_notebook"]

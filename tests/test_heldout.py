@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder import check
-from autograder.evaluate import evaluate, load_set
+from autograder.engine.evaluate import evaluate, load_set
 
 HELDOUT = Path(__file__).parent / "data" / "heldout"
 ANSWERS = load_set(HELDOUT)

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from autograder import check
-from autograder.engine import rules, scenarios
+from autograder.engine.engine import rules, scenarios
 
 DATA = Path(__file__).parent / "data" / "labelled"
 FILES = sorted(DATA.glob("*.yaml"))

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.skipif(not pgtier.ENABLED, reason="the PostgreSQL tier 
 
 
 def test_a_course_copy_grades_into_its_own_postgres_database(course, released_course):
-    from autograder.grading import grade_course, load_config
+    from autograder.grading.grader import grade_course
+    from autograder.grading.coursedir import load_config
 
     url = load_config(course).CourseDirectory.db_url
     assert url.startswith(f"postgresql+psycopg://{pgtier.ROLE}:") and "@127.0.0.1:" in url

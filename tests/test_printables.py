@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from autograder import cli
-from autograder.printables import (CHROMIUM, FONT_FAMILY, print_pdf, reference_html, roleplay_html, scripts_html,
-                                   write_printables)
-from autograder.roleplay import CHAPTERS, course_dir, load_reference, load_roleplay, load_scripts
+from autograder.teaching.printables import CHROMIUM, FONT_FAMILY, print_pdf, reference_html, roleplay_html, scripts_html, write_printables
+from autograder.teaching.roleplay import CHAPTERS, course_dir, load_reference, load_roleplay, load_scripts
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "printables"
 
@@ -91,7 +90,7 @@ def test_a_notebook_in_course_finds_the_data_next_to_it(tmp_path, monkeypatch):
 def test_show_functions_return_notebook_html():
     from IPython.display import HTML
 
-    from autograder.printables import show_reference, show_roleplay, show_scripts
+    from autograder.teaching.printables import show_reference, show_roleplay, show_scripts
 
     for shown in (show_roleplay("ch3_complaint"), show_scripts("ch3_complaint"), show_reference()):
         assert isinstance(shown, HTML) and "kefu-pp" in shown.data
@@ -129,7 +128,7 @@ def test_print_cards_reports_a_missing_course_folder(tmp_path, capsys):
 def test_importing_autograder_does_not_load_the_renderers():
     code = ("import sys, autograder; from autograder import check; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('IPython','fontTools','yaml') "
-            "or m in ('autograder.printables','autograder.roleplay')))")
+            "or m in ('autograder.teaching.printables','autograder.teaching.roleplay')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "printables" not in out and "roleplay" not in out and "IPython" not in out and "fontTools" not in out
 

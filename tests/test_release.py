@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.release import new_course, release
+from autograder.classroom.release import new_course, release
 
 from conftest import EXERCISES
 

@@ -28,7 +28,7 @@ def _kit(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def class_with_a_hand_collected_submission(course: Path, tmp_path: Path):
     """Two students through the exchange (with submission secrets), one handed in by hand; graded; feedback generated."""
-    from autograder.grading import grade_course
+    from autograder.grading.grader import grade_course
 
     exchange = tmp_path / "exchange"
     exchange.mkdir()
@@ -124,8 +124,8 @@ def test_no_feedback_generated_is_one_clear_line(course: Path, tmp_path: Path):
 
 def test_releasing_before_manual_grading_names_the_students_and_questions(course: Path, tmp_path: Path):
     """Feedback released while a short answer waits for a grader: the instructor is told who and which question."""
-    from autograder.bank import load_bank
-    from autograder.grading import grade_course
+    from autograder.questionbank.load import load_bank
+    from autograder.grading.grader import grade_course
 
     with open(course / "nbgrader_config.py", "a", encoding="utf-8") as f:
         f.write(f"\nc.Exchange.root = {str(tmp_path / 'exchange')!r}\n")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from autograder import check
-from autograder.engine import rules
-from autograder.roleplay import CHAPTERS, course_dir, load_reference, load_roleplay
-from autograder.schema import SchemaError
+from autograder.engine.engine import rules
+from autograder.teaching.roleplay import CHAPTERS, course_dir, load_reference, load_roleplay
+from autograder.engine.schema import SchemaError
 
 RULE_IDS = {r.id for r in rules()}
 CARD = load_reference()

@@ -11,8 +11,7 @@ import pytest
 import pgtier
 from conftest import copy_course
 
-from autograder.roster import (RosterError, import_roster, join_name, read_roster, split_name, student_classes,
-                               validate_id)
+from autograder.classroom.roster import RosterError, import_roster, join_name, read_roster, split_name, student_classes, validate_id
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -29,7 +28,7 @@ def empty_course(tmp_path: Path) -> Path:
 
 
 def _students(course: Path) -> dict[str, tuple]:
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -116,7 +115,7 @@ def test_dry_run_writes_nothing(empty_course: Path):
 
 
 def test_existing_students_keep_their_grades(graded_class, tmp_path: Path):
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     src, sim, _ = graded_class
     course = tmp_path / "course"
@@ -224,7 +223,7 @@ def test_only_the_three_columns_leave_nothing_to_report(empty_course: Path):
 
 
 def test_reimport_moves_split_names_to_the_whole_name(empty_course: Path):
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

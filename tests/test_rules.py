@@ -1,4 +1,4 @@
-"""The rule packs (autograder/rules/*.yaml): every example, and the schema."""
+"""The rule packs (autograder/engine/rules/*.yaml): every example, and the schema."""
 from __future__ import annotations
 
 import re
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.engine import RULES_DIR, load_pack, rules, scenarios
-from autograder.schema import SchemaError
-from autograder.text import normalise
+from autograder.engine.engine import RULES_DIR, load_pack, rules, scenarios
+from autograder.engine.schema import SchemaError
+from autograder.engine.text import normalise
 
 ALL_RULES = rules()
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from autograder.safefiles import UnsafeFile, copy_regular, decode_text, kind, read_regular
+from autograder.grading.safefiles import UnsafeFile, copy_regular, decode_text, kind, read_regular
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.scoring import POLICIES, score_multiple, score_single
+from autograder.grading.scoring import POLICIES, score_multiple, score_single
 
 KEY = frozenset("ABD")
 F = frozenset

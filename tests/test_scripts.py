@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from autograder import check
-from autograder.engine import scenarios
-from autograder.roleplay import CHAPTERS, CallLine, load_scripts
+from autograder.engine.engine import scenarios
+from autograder.teaching.roleplay import CHAPTERS, CallLine, load_scripts
 
 SCRIPTS = {ch: load_scripts(ch) for ch in CHAPTERS}
 BROADEST = "price_objection"  # global families + the scenario-scoped price family
@@ -68,7 +68,7 @@ def test_bad_line_reports_the_rules_its_note_names(line, text):
 
 
 def test_scenario_keys_exist_and_annotations_name_real_rules():
-    from autograder.engine import rules
+    from autograder.engine.engine import rules
 
     keys = {s.key for s in scenarios()}
     ids = {r.id for r in rules()}

@@ -1,7 +1,7 @@
 """The students' self-check: is each answer readable and well formed (never: is it right)."""
 from __future__ import annotations
 
-from autograder.selfcheck import check_answers, self_check
+from autograder.grading.selfcheck import check_answers, self_check
 
 PUBLIC = {
     "第1题": {"type": "single", "options": "ABCD"},

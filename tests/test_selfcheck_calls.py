@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from autograder.bank import load_bank
-from autograder.build import build_notebook
-from autograder.selfcheck import _html, check_answers
+from autograder.questionbank.load import load_bank
+from autograder.questionbank.build import build_notebook
+from autograder.grading.selfcheck import _html, check_answers
 
 from conftest import EXERCISES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from autograder.selfcheck import _tidy, check_answers
+from autograder.grading.selfcheck import _tidy, check_answers
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "exercises" / "source" / "ch1_telephone" / "ch1_telephone.ipynb"

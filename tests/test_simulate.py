@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from autograder.simulate import BAD_INPUTS, make_roster, simulate_class
+from autograder.classroom.simulate import BAD_INPUTS, make_roster, simulate_class
 
 
 def _digest(course):
@@ -57,7 +57,7 @@ def test_graded_class_scores_spread(graded_class):
 
 
 def test_needs_a_released_course(tmp_path):
-    from autograder.release import new_course
+    from autograder.classroom.release import new_course
 
     from conftest import EXERCISES
 
@@ -76,7 +76,7 @@ CALL_SPEC = {"qid": "ch9_c01", "model": ["您好，安和客服，请问有什�
 def test_call_answers_are_good_or_one_realistic_mistake():
     import random
 
-    from autograder.simulate import CALL_MISTAKES, call_answer
+    from autograder.classroom.simulate import CALL_MISTAKES, call_answer
 
     rng = random.Random(4)
     model = CALL_SPEC["model"]
@@ -105,7 +105,7 @@ def test_call_answers_are_good_or_one_realistic_mistake():
 def test_strong_students_write_the_model_call_more_often():
     import random
 
-    from autograder.simulate import call_answer
+    from autograder.classroom.simulate import call_answer
 
     def share(ability):
         rng = random.Random(1)
@@ -119,7 +119,7 @@ def test_submissions_fill_every_turn_line_of_each_call(released_course, tmp_path
     import json
     import re
 
-    from autograder.course import load_course
+    from autograder.grading.sourcenotebooks import load_course
 
     course = tmp_path / "c"
     shutil.copytree(released_course, course)

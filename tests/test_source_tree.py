@@ -22,7 +22,7 @@ def test_no_package_file_is_git_ignored():
 
 
 def test_the_feedback_template_ships_with_the_package():
-    from autograder.feedbackexporter import TEMPLATE_DIR
+    from autograder.grading.feedbackexporter import TEMPLATE_DIR
 
     assert (TEMPLATE_DIR / "index.html.j2").is_file()
     assert (TEMPLATE_DIR / "conf.json").is_file()

@@ -16,11 +16,11 @@ import warnings
 from pathlib import Path
 
 import pytest
-from autograder.grading import course_gradebook
+from autograder.grading.coursedir import course_gradebook
 
-from autograder.bank import load_bank
-from autograder.grading import grade_course
-from autograder.simulate import simulate_class
+from autograder.questionbank.load import load_bank
+from autograder.grading.grader import grade_course
+from autograder.classroom.simulate import simulate_class
 
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 
@@ -101,7 +101,7 @@ def test_wrong_answers_score_zero_under_stock_nbgrader(stock_course):
 def test_kernel_free_matches_stock_on_blank_and_wrong_and_refuses_the_solutions(stock_course, tmp_path):
     course = tmp_path / "course"
     shutil.copytree(stock_course, course, ignore=shutil.ignore_patterns("autograded", "gradebook.db"))
-    from autograder.release import release
+    from autograder.classroom.release import release
 
     release(course)
     grade_course(course, progress=False)

@@ -16,11 +16,11 @@ import pytest
 import yaml
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 
-from autograder.build import write_all
-from autograder.coursesetup import create_course
-from autograder.grading import grade_course
-from autograder.release import release
-from autograder.structure import Slot, compare
+from autograder.questionbank.build import write_all
+from autograder.classroom.coursesetup import create_course
+from autograder.grading.grader import grade_course
+from autograder.classroom.release import release
+from autograder.grading.structure import Slot, compare
 
 CH1, CH2 = "ch1_telephone", "ch2_smile"
 BIN = Path(sys.executable).parent

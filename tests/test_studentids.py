@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from autograder.studentids import id_problem, mark_listed, mark_unlisted, roster_ids, shown
+from autograder.grading.studentids import id_problem, mark_listed, mark_unlisted, roster_ids, shown
 
 
 @pytest.mark.parametrize("sid", ["2024001", "李雷", "zhang.san", "2024-030", "a_b@school", "X" * 128])

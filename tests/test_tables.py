@@ -54,7 +54,7 @@ def test_scores_is_the_exported_csv_as_a_dataframe(demo):
 
 
 def test_question_scores_sum_to_the_chapter_totals(demo):
-    from autograder.tables import question_scores, scores
+    from autograder.report.frames import question_scores, scores
 
     long = question_scores(demo.course_dir)
     wide = scores(demo.course_dir)
@@ -76,7 +76,7 @@ def test_question_scores_sum_to_the_chapter_totals(demo):
 
 
 def test_rule_findings_quote_what_the_student_wrote(demo):
-    from autograder.tables import rule_findings
+    from autograder.report.frames import rule_findings
 
     findings = rule_findings(demo.course_dir)
     assert len(findings) > 0
@@ -92,7 +92,7 @@ def test_rule_findings_quote_what_the_student_wrote(demo):
 
 
 def test_call_turns_long_table(demo):
-    from autograder.tables import call_turns, question_scores, rule_findings
+    from autograder.report.frames import call_turns, question_scores, rule_findings
 
     turns = call_turns(demo.course_dir)
     assert len(turns) > 0 and turns["本句得分"].between(0, 1).all() and turns["整题得分率"].between(0, 1).all()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.text import has_chinese, normalise
+from autograder.engine.text import has_chinese, normalise
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder import check_call
-from autograder.schema import SchemaError
+from autograder.engine.schema import SchemaError
 from autograder.widgets import load_practice
 from autograder.widgets.callreport import call_feedback_html, phase_title, safe_html
 
@@ -252,7 +252,7 @@ def test_widget_with_an_unknown_phase_explains_instead_of_crashing(tmp_path):
 
 def test_practice_calls_do_not_give_away_the_graded_calls():
     """The model calls students see in the course are not the bank's keys."""
-    from autograder.bank import load_bank
+    from autograder.questionbank.load import load_bank
 
     bank = [q for ch in load_bank(COURSE.parent / "exercises" / "bank") for q in ch.questions
             if q.type == "call"]

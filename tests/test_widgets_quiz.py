@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.schema import SchemaError
+from autograder.engine.schema import SchemaError
 from autograder.widgets import load_practice
 from autograder.widgets.feedback import evaluate_quiz, quiz_feedback_html, quiz_question_html
 from autograder.widgets.practice import QuizQuestion, parse_choice

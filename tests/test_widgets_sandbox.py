@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder import check
-from autograder.engine import Finding, Result, get_scenario, scenarios
+from autograder.engine.engine import Finding, Result, get_scenario, scenarios
 from autograder.widgets import load_practice
 from autograder.widgets.feedback import highlight_html, sandbox_feedback_html
 from autograder.widgets.practice import SandboxItem
@@ -215,8 +215,8 @@ def test_course_sandbox_scenario_model_and_bad(item):
 
 
 def test_importing_autograder_stays_light():
-    code = ("import sys, autograder, autograder.engine; autograder.check('您好', 'opening'); "
-            "print(sorted(m for m in ('ipywidgets', 'matplotlib', 'autograder.widgets', 'autograder.charts') "
+    code = ("import sys, autograder, autograder.engine.engine; autograder.check('您好', 'opening'); "
+            "print(sorted(m for m in ('ipywidgets', 'matplotlib', 'autograder.widgets', 'autograder.charts', 'autograder.teaching.charts') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from autograder import check
-from autograder.engine import Finding, Result, get_scenario
+from autograder.engine.engine import Finding, Result, get_scenario
 from autograder.widgets.feedback import sandbox_feedback_html
 
 

@@ -45,7 +45,7 @@ class Account:
 
 def plan_accounts(roster_path: Path, prefix: str) -> list[Account]:
     """Roster rows → accounts; every problem at once, as one HubError."""
-    from ..roster import RosterError, read_roster
+    from ..classroom.roster import RosterError, read_roster
 
     try:
         roster = read_roster(roster_path)

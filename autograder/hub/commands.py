@@ -46,7 +46,7 @@ def require_root() -> None:
 
 
 def course_id_of(course: Path) -> str:
-    from ..grading import load_config
+    from ..grading.coursedir import load_config
 
     if not (course / "nbgrader_config.py").is_file():
         raise HubError(f"{course}: not an nbgrader course (no nbgrader_config.py); "

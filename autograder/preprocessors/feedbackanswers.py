@@ -7,7 +7,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool
 
-from ..autotest import spec_from_source
+from ..grading.core import spec_from_source
 from .sanitizestudenthtml import SanitizeStudentHtml
 
 __all__ = ["FeedbackAnswers"]

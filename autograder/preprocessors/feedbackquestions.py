@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Unicode
 
-from ..autotest import spec_from_source
+from ..grading.core import spec_from_source
 
 __all__ = ["FeedbackQuestions", "TYPE_LABELS"]
 

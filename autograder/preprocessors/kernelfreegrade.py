@@ -7,8 +7,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from ..answers import answer_cells
-from ..autotest import grade_question, outputs_for, spec_from_source
+from ..grading.answers import answer_cells
+from ..grading.core import grade_question, outputs_for, spec_from_source
 
 __all__ = ["KernelFreeGrade"]
 

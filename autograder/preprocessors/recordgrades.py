@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
-from .sharedgradebook import bind_shared
+from ..grading.session import bind_shared
 
 __all__ = ["RecordGrades"]
 

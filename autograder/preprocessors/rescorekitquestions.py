@@ -6,7 +6,7 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from ..autotest import grade_question, outputs_for, spec_from_source
+from ..grading.core import grade_question, outputs_for, spec_from_source
 
 __all__ = ["RescoreKitQuestions"]
 

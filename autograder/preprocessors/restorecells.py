@@ -4,7 +4,7 @@ from __future__ import annotations
 from nbformat.notebooknode import from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 
-from .sharedgradebook import bind_shared
+from ..grading.session import bind_shared
 
 __all__ = ["RestoreCells"]
 

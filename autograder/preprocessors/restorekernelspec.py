@@ -5,7 +5,7 @@ import json
 
 from nbgrader.preprocessors import OverwriteKernelspec
 
-from .sharedgradebook import shared_gradebook
+from ..grading.session import shared_gradebook
 
 __all__ = ["RestoreKernelspec"]
 

@@ -9,13 +9,14 @@ In a chapter notebook::
     练习.call("repair_progress")            # a whole call, turn by turn, then as a call
 
 The logic (judging answers, building feedback HTML) lives in
-:mod:`.feedback` and :mod:`.practice`, which do not import ipywidgets;
+:mod:`.feedback`, :mod:`.practice` and :mod:`.book`, which do not import ipywidgets;
 :mod:`.ui` holds the widgets.  ``import autograder`` never imports this
 package.
 """
 from __future__ import annotations
 
-from .practice import CallSandboxItem, PracticeBook, QuizQuestion, QuizSet, SandboxItem, load_practice
+from .book import PracticeBook, load_practice
+from .practice import CallSandboxItem, QuizQuestion, QuizSet, SandboxItem
 
 __all__ = ["load_practice", "PracticeBook", "QuizQuestion", "QuizSet", "SandboxItem", "CallSandboxItem",
            "QuizWidget", "SandboxWidget", "CallSandboxWidget"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..schema import Where
+from ..engine.schema import Where
 
 __all__ = ["CallTurn", "CallSandboxItem", "parse_call_sandbox", "DIRECTIONS"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
-from ..callfeedback import phase_title  # the graded feedback's words for each phase
+from ..grading.callfeedback import phase_title  # the graded feedback's words for each phase
 from .callpractice import DIRECTIONS, FREE, CallSandboxItem, CallTurn
 from .feedback import _BAD, _KIND_COLOURS, _OK, _PARTIAL, KIND_LABELS, _numbered, highlight_html
 

@@ -59,7 +59,7 @@ class CallSandboxWidget(W.VBox):
             box.value = text
 
     def _on_check(self, _button=None) -> None:
-        from .. import check_call
+        from ..engine.calls import check_call
 
         try:
             self.result = check_call(self.lines(), self.item.spec)

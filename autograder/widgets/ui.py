@@ -83,7 +83,7 @@ class SandboxWidget(W.VBox):
     """Rewrite a bad utterance; 检查 runs the rule engine and explains every finding."""
 
     def __init__(self, item: SandboxItem):
-        from .. import engine
+        from ..engine import engine
 
         self.item = item
         self.available = True
@@ -122,7 +122,7 @@ class SandboxWidget(W.VBox):
     def _on_check(self, _button=None) -> None:
         if not self.available:
             return
-        from .. import check
+        from ..engine.engine import check
 
         text = self.text.value
         self.result = check(text, self.item.scenario, original=self.item.bad)

@@ -245,7 +245,7 @@ def test_the_class_cycle(klass, users):
     got = {s["student"]: s["score"] for s in fg if s["submitted"]}
     r = _teacher(klass, "python", "-c", (
         "import json; from pathlib import Path; from nbgrader.coursedir import CourseDirectory;"
-        "from autograder.grading import load_config, open_gradebook;"
+        "from autograder.grading.coursedir import load_config, open_gradebook;"
         "cd = CourseDirectory(config=load_config(Path('.').resolve()));"
         f"gb = open_gradebook(cd.db_url, cd.course_id);"
         f"print(json.dumps({{s.student.id: s.score for s in gb.assignment_submissions('{CH1}')}}))"))
@@ -259,7 +259,7 @@ def test_the_class_cycle(klass, users):
 
     _teacher(klass, "nbgrader", "generate_feedback", CH1)
     _teacher(klass, "nbgrader", "release_feedback", CH1)
-    from autograder.bank import load_bank
+    from autograder.questionbank.load import load_bank
 
     chapter = next(c for c in load_bank(EXERCISES / "bank") if c.assignment == CH1)
     for sid in answers:

@@ -39,7 +39,7 @@ HONEST = ("honest_a", "honest_b")
 
 
 def bank_questions(assignment: str = CH1):
-    from autograder.bank import load_bank
+    from autograder.questionbank.load import load_bank
 
     return next(c for c in load_bank(EXERCISES / "bank") if c.assignment == assignment).questions
 
@@ -64,8 +64,8 @@ def expected_auto(student: str, assignment: str = CH1) -> dict[str, float]:
         elif q.type == "call":  # the engine's score of the lines handed in, turn by turn
             import json
 
-            from autograder.calls import check_call
-            from autograder.scoring import round_points
+            from autograder.engine.calls import check_call
+            from autograder.grading.scoring import round_points
 
             lines = [json.loads(answers[v]) for v in q.turn_vars]
             out[q.grade_cell] = round_points(q.points * check_call(lines, q.call.spec()).score)
@@ -94,7 +94,7 @@ def assert_honest_untouched(course: Path, assignment: str = CH1) -> None:
 
 
 def gradebook(course: Path):
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     warnings.simplefilter("ignore")
     return course_gradebook(course)

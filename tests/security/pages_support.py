@@ -166,7 +166,7 @@ def submission_ids(course: Path) -> dict[str, str]:
     """{student: id of their ch1 submission notebook} from the gradebook (formgrader's URLs use it)."""
     import warnings
 
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -15,7 +15,7 @@ import pytest
 from conftest import (CH1, EXERCISES, assert_honest_untouched, auto_scores, comments, hand_in, honest_notebook,
                       key_answers, kit, nbgrader, release_notebook, fill, submit, submit_honest, HONEST)
 
-from autograder.grading import UNREADABLE, grade_course
+from autograder.grading.grader import UNREADABLE, grade_course
 
 
 def _source_nb(course):

@@ -56,7 +56,7 @@ print(json.dumps({"package": str(pkg), "found": found, "files": files, "dist": d
 
 def _secrets() -> list[str]:
     """Texts only the bank holds: model answers, explanations, rubric items."""
-    from autograder.bank import load_bank
+    from autograder.questionbank.load import load_bank
 
     out = []
     for ch in load_bank(ROOT / "exercises" / "bank"):
@@ -139,11 +139,11 @@ def test_the_developer_install_is_the_leak_and_stays_with_the_instructor():
 
 def test_bank_is_never_looked_for_inside_the_package(tmp_path):
     import autograder
-    from autograder.bank import find_bank
-    from autograder.schema import SchemaError
+    from autograder.questionbank.load import find_bank
+    from autograder.engine.schema import SchemaError
 
     with pytest.raises(SchemaError, match="must not live inside the installed package"):
-        find_bank(Path(autograder.__file__).parent / "rules")
+        find_bank(Path(autograder.__file__).parent / "engine" / "rules")
     # every use of __file__ in the package stays inside the package (rules, fonts)
     for path in Path(autograder.__file__).parent.rglob("*.py"):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -159,6 +159,6 @@ def test_bank_command_still_works_from_the_project_root():
 
 
 def kit_bank():
-    from autograder.bank import load_bank
+    from autograder.questionbank.load import load_bank
 
     return load_bank(kit.EXERCISES / "bank")

@@ -69,7 +69,7 @@ def test_cheat_scores_what_the_wrong_answers_score(kernel_graded, cheat):
     wrong = kit.scores(course, "wrong", ASSIGNMENT)
     assert kit.scores(course, cheat, ASSIGNMENT) == wrong
     # the wrong answers earn nothing, except a whole call's bad script, which earns its annotated share
-    from autograder.bank import load_bank
+    from autograder.questionbank.load import load_bank
 
     chapter = next(c for c in load_bank(kit.EXERCISES / "bank") if c.assignment == ASSIGNMENT)
     bad_calls = {f"{q.id}_test": q.points * q.call.bad_call.score for q in chapter.questions if q.type == "call"}

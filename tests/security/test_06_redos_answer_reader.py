@@ -14,10 +14,10 @@ import pytest
 
 from conftest import CH1, assert_honest_untouched, auto_scores, bank_questions, fill, release_notebook, submit, submit_honest
 
-from autograder.answers import find_answer, read_assignment
-from autograder.autotest import grade_question
-from autograder.grading import grade_course
-from autograder.selfcheck import check_answers
+from autograder.grading.answers import find_answer, read_assignment
+from autograder.grading.core import grade_question
+from autograder.grading.grader import grade_course
+from autograder.grading.selfcheck import check_answers
 
 N = 20_000
 

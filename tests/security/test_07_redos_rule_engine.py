@@ -14,9 +14,10 @@ import time
 
 import pytest
 
-from autograder import check, engine
-from autograder.sweep import example_texts, sweep_characters
-from autograder.text import normalise
+from autograder import check
+from autograder.engine import engine
+from autograder.devtools.sweep import example_texts, sweep_characters
+from autograder.engine.text import normalise
 
 LENGTH = 8_000
 # a linear pass over 8,000 characters costs ~10-20 ms for the whole pack; the
@@ -105,8 +106,8 @@ def test_a_rewrite_answer_over_the_cap_fails_with_a_clear_message_at_once():
 def test_a_course_grades_the_attack_submission_quickly_and_scores_others_normally(course):
     from conftest import EXERCISES, fill, key_answers, release_notebook, scores, submit
 
-    from autograder.bank import load_bank
-    from autograder.grading import grade_course
+    from autograder.questionbank.load import load_bank
+    from autograder.grading.grader import grade_course
 
     assignment = "ch3_complaint"
     chapter = next(c for c in load_bank(EXERCISES / "bank") if c.assignment == assignment)

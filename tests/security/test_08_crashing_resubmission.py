@@ -17,7 +17,7 @@ import pytest
 from conftest import (CH1, assert_honest_untouched, auto_scores, bank_questions, comments, fill, gradebook, grade_id,
                       key_answers, kit, release_notebook, submit, submit_honest)
 
-from autograder.grading import UNREADABLE, grade_course
+from autograder.grading.grader import UNREADABLE, grade_course
 
 
 def _schema_99(nb):

@@ -11,8 +11,9 @@ import json
 
 import pytest
 
-from autograder import check, engine
-from autograder.bank import load_bank
+from autograder import check
+from autograder.engine import engine
+from autograder.questionbank.load import load_bank
 
 from conftest import EXERCISES
 
@@ -71,7 +72,7 @@ def test_a_good_answer_with_one_borrowed_phrase_still_passes(text, key):
 def test_the_kit_grader_scores_the_universal_answer_zero_in_every_rewrite_box(course):
     from conftest import fill, key_answers, release_notebook, scores, submit
 
-    from autograder.grading import grade_course
+    from autograder.grading.grader import grade_course
 
     assignments = [ch.assignment for ch in CHAPTERS]
     for a in assignments:

@@ -67,8 +67,8 @@ def test_ordinary_answers_with_separators_still_pass(text):
 def test_a_course_grades_an_evasive_rewrite_as_a_taboo(course):
     from conftest import EXERCISES, fill, key_answers, release_notebook, scores, submit
 
-    from autograder.bank import load_bank
-    from autograder.grading import grade_course
+    from autograder.questionbank.load import load_bank
+    from autograder.grading.grader import grade_course
 
     assignment = "ch2_smile"
     chapter = next(c for c in load_bank(EXERCISES / "bank") if c.assignment == assignment)

@@ -11,7 +11,7 @@ import os
 
 from conftest import CH1, assert_honest_untouched, auto_scores, comments, kit, submit_honest
 
-from autograder.grading import UNREADABLE
+from autograder.grading.grader import UNREADABLE
 
 
 def _folder(course, student):

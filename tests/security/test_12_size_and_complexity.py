@@ -14,8 +14,8 @@ import json
 from conftest import (CH1, add_config, grade_id, assert_honest_untouched, auto_scores, bank_questions, comments, fill,
                       key_answers, release_notebook, submit, submit_honest)
 
-from autograder import answers
-from autograder.grading import UNREADABLE, grade_course
+from autograder.grading import answers
+from autograder.grading.grader import UNREADABLE, grade_course
 
 
 def _junk_cells(n: int, size: int) -> list[dict]:
@@ -36,7 +36,7 @@ def _with_junk_above(course, n, size):
 
 
 def test_limits_are_configurable_traitlets_with_help():
-    from autograder.limits import SubmissionLimits
+    from autograder.grading.limits import SubmissionLimits
 
     limits = SubmissionLimits()
     assert limits.max_notebook_bytes == 20_000_000 and limits.max_seconds > 0

@@ -11,7 +11,7 @@ import pytest
 from conftest import (CH1, add_config, assert_honest_untouched, comments, fill, gradebook, key_answers, nbgrader,
                       release_notebook, submit, submit_honest)
 
-from autograder.grading import UNREADABLE, grade_course
+from autograder.grading.grader import UNREADABLE, grade_course
 
 GARBAGE = {
     "words": "three days late, sorry",

@@ -32,7 +32,7 @@ ANSWER = "\u00a0=HYPERLINK(\"http://127.0.0.1/\",\"您好\")"
 
 def _rewrite_var() -> str:
     """The first rewrite question of the assignment (its 第N题 follows the bank)."""
-    from autograder.bank import load_bank
+    from autograder.questionbank.load import load_bank
 
     return next(q.var for ch in load_bank(kit.EXERCISES / "bank") if ch.assignment == ASSIGNMENT
                 for q in ch.questions if q.type == "rewrite")
@@ -61,12 +61,12 @@ def _export(course, out):
 
 
 def _grade(course, students: dict[str, str | None], tmp):
-    from autograder.grading import course_gradebook
+    from autograder.grading.coursedir import course_gradebook
 
     kit.submit(course, "honest", ASSIGNMENT, honest_notebook(course))
     roster = [(sid, name) for sid, name in students.items() if sid.startswith("r_")]
     if roster:
-        from autograder.roster import import_roster
+        from autograder.classroom.roster import import_roster
 
         path = tmp / "roster.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as f:

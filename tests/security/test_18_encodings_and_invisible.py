@@ -14,8 +14,8 @@ import pytest
 from conftest import (CH1, assert_honest_untouched, auto_scores, bank_questions, fill, key_answers, kit,
                       release_notebook, submit, submit_honest)
 
-from autograder.answers import parse_choice
-from autograder.grading import grade_course
+from autograder.grading.answers import parse_choice
+from autograder.grading.grader import grade_course
 
 INVISIBLE = ["\u200b", "\u200e", "\u202e", "\u2061", "\ufe0f", "\u034f", "\U000e0020", "\ue000", "\u180e"]
 
