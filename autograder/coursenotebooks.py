@@ -16,10 +16,12 @@ kernels and the grader never load this module.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 __all__ = ["SOURCE_DIR", "NotebookEdited", "JupytextMissing", "notebook_from_text", "render",
-           "text_from_notebook", "write_all", "check_all", "take_notebook"]
+           "text_from_notebook", "write_all", "check_all", "take_notebook",
+           "project_chapters", "check_chapters", "write_chapters", "take_notebooks"]
 
 SOURCE_DIR = "src"
 READ_FORMAT = "md:myst"
@@ -166,3 +168,49 @@ def take_notebook(course_dir: str | Path, name: str) -> Path:
     text_path.parent.mkdir(parents=True, exist_ok=True)
     text_path.write_text(text_from_notebook(nbformat.read(notebook, as_version=4)), encoding="utf-8")
     return text_path
+
+
+# --------------------------------------------------------------------------- `build`'s part (prints)
+
+
+def project_chapters(course_option: str | None) -> Path | None:
+    """The project's course/ when its chapters have text sources (run from the project root, no --course)."""
+    chapters = Path("course")
+    return chapters if course_option is None and (chapters / SOURCE_DIR).is_dir() else None
+
+
+def check_chapters(chapters: Path) -> list[str]:
+    """``build --check``: the drift problems, or a line saying the notebooks are up to date."""
+    try:
+        problems = check_all(chapters)
+    except (JupytextMissing, ValueError) as exc:
+        return [f"error: {exc}"]
+    if not problems:
+        print(f"{chapters}/*.ipynb are up to date with {chapters}/{SOURCE_DIR}/*.md")
+    return problems
+
+
+def write_chapters(chapters: Path) -> int:
+    """``build``: regenerate the notebooks; exit status 1 with the reason when nothing could be written."""
+    try:
+        for path in write_all(chapters):
+            print(f"wrote {path}")
+    except (JupytextMissing, NotebookEdited, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def take_notebooks(chapters: Path | None, names: list[str]) -> int:
+    """``build --take-notebook NAME``: the notebook's cells into its text, then regenerate."""
+    if chapters is None:
+        print(f"error: --take-notebook works on the project's course/ (run it from the project root, "
+              f"where course/{SOURCE_DIR}/ is)", file=sys.stderr)
+        return 2
+    try:
+        for name in names:
+            print(f"wrote {take_notebook(chapters, name)}")
+    except (JupytextMissing, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return write_chapters(chapters)
