@@ -152,3 +152,19 @@ def test_build_command_takes_a_notebook_into_its_text_and_checks_drift(tmp_path)
     assert "下课前请把练习做完。" in (project / "course" / "src" / "ch4_price.md").read_text(encoding="utf-8")
     assert "wrote course/ch4_price.ipynb" in taken.stdout
     assert check_all(project / "course") == []
+
+
+def test_jupytext_itself_writes_the_text_as_build_does(tmp_path):
+    """An instructor who converts with jupytext's CLI (or saves from JupyterLab's jupytext view) in the
+    project gets the committed text: pyproject's [tool.jupytext] matches the module's format."""
+    import tomllib
+
+    from autograder.coursenotebooks import WRITE_FORMAT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["jupytext"]
+    assert config["notebook_metadata_filter"] == WRITE_FORMAT["notebook_metadata_filter"]
+    out = tmp_path / "ch3_complaint.md"
+    done = subprocess.run([sys.executable, "-m", "jupytext", "--to", "md:myst", "-o", str(out),
+                           "course/ch3_complaint.ipynb"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8") == (COURSE / "src" / "ch3_complaint.md").read_text(encoding="utf-8")
