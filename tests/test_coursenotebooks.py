@@ -168,3 +168,18 @@ def test_jupytext_itself_writes_the_text_as_build_does(tmp_path):
                            "course/ch3_complaint.ipynb"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8") == (COURSE / "src" / "ch3_complaint.md").read_text(encoding="utf-8")
+
+
+def test_without_jupytext_build_warns_and_keeps_the_notebooks_and_check_fails(course, monkeypatch, capsys):
+    import autograder.coursenotebooks as cn
+
+    def missing():
+        raise cn.JupytextMissing("course notebooks are generated from course/src/ with jupytext: run `make install`")
+
+    monkeypatch.setattr(cn, "_jupytext", missing)
+    before = {p.name: p.read_bytes() for p in course.glob("*.ipynb")}
+    assert cn.write_chapters(course) == 0
+    assert "not regenerated" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in course.glob("*.ipynb")} == before
+    problems = cn.check_chapters(course)
+    assert len(problems) == 1 and "jupytext" in problems[0]
