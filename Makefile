@@ -69,7 +69,7 @@ hub-deps: $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from autograder.hub.env import ensure_venv; \
 	ensure_venv(Path('/opt/kefu-hub/venv'))"
 
-# bank (exercises/bank/*.yaml) -> exercises/source notebooks
+# bank (exercises/bank/*.yaml) -> exercises/source notebooks; course/src/*.md -> course/*.ipynb
 build: $(STAMP)
 	$(BIN)/python -m autograder build
 

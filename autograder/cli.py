@@ -124,12 +124,16 @@ def _cmd_bank(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .questionbank.build import check_all, write_all
+    from .teaching.coursenotebooks import check_chapters, project_chapters, take_notebooks, write_chapters
     from .classroom.coursesetup import build_paths
     from .engine.schema import SchemaError
     from .grading.structure import BuildRefused
 
     paths = build_paths(args.course, args.bank, args.source, args.practice)
+    chapters = project_chapters(args.course)
     try:
+        if args.take_notebook:
+            return take_notebooks(chapters, args.take_notebook)
         if args.check:
             from .questionbank.load import load_bank
             from .questionbank.audit import audit_bank
@@ -140,12 +144,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
             audit = audit_bank(load_bank(paths.bank), paths.practice)
             print(audit.summary())
             problems += audit.problems
+            if chapters is not None:
+                problems += check_chapters(chapters)
             for p in problems:
                 print(p, file=sys.stderr)
             return 1 if problems else 0
         course = paths.source.parent if (paths.source.parent / "nbgrader_config.py").is_file() else None
         for path in write_all(paths.bank, paths.source, course_dir=course):
             print(f"wrote {path}")
+        if chapters is not None:
+            return write_chapters(chapters)
     except SchemaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -322,14 +330,19 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=_cmd_bank)
 
     bd = sub.add_parser("build", help="generate source notebooks from the bank "
-                                      "(inside a course folder or with --course: DIR/bank -> DIR/source)")
-    bd.add_argument("--check", action="store_true", help="fail if the committed notebooks differ from the bank")
+                                      "(inside a course folder or with --course: DIR/bank -> DIR/source); "
+                                      "from the project root also course/src/*.md -> course/*.ipynb")
+    bd.add_argument("--check", action="store_true", help="fail if the committed notebooks differ from the bank "
+                                                         "(or course/*.ipynb from course/src/*.md)")
     bd.add_argument("--course", default=None, metavar="DIR", help="course folder: reads DIR/bank, writes DIR/source")
     bd.add_argument("--bank", default=None, metavar="DIR", help="bank directory (default exercises/bank)")
     bd.add_argument("--source", default=None, metavar="DIR",
                     help="output directory (default: source/ beside the bank)")
     bd.add_argument("--practice", default=None, metavar="DIR",
                     help="practice files that graded items must not copy (default course/practice when present)")
+    bd.add_argument("--take-notebook", action="append", default=[], metavar="NAME",
+                    help="copy course/NAME.ipynb's cells into its text source course/src/NAME.md "
+                         "(after editing the notebook itself), then regenerate course/*.ipynb")
     bd.set_defaults(func=_cmd_build)
 
     nc = sub.add_parser("new-course", help="a self-contained course folder: bank, source, config, course id, exchange")

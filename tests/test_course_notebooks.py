@@ -1,8 +1,8 @@
 """The course notebooks: stored clean, complete, Simplified Chinese, and run top to bottom in a fresh kernel.
 
-The committed .ipynb files are the single source of truth (authored in
-JupyterLab or any editor), kept without outputs: clear them with
-``jupyter nbconvert --clear-output --inplace course/*.ipynb`` before committing.
+The committed .ipynb files are generated from their text sources,
+``course/src/*.md`` (``python -m autograder build``; see
+tests/test_coursenotebooks.py), without outputs.
 """
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def test_committed_notebook_is_valid_and_has_no_outputs(name):
     assert nb.metadata.kernelspec.name == "python3"
     dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
     assert not dirty, (f"{name}.ipynb has outputs or execution counts in cells {dirty}: run "
-                       f"`jupyter nbconvert --clear-output --inplace course/{name}.ipynb`")
+                       f"`python -m autograder build` to regenerate it from course/src/{name}.md")
     for c in nb.cells:
         assert "widgets" not in c.get("metadata", {}) and not c.get("attachments")
     assert "widgets" not in nb.metadata, "saved widget state: clear outputs and widget state"

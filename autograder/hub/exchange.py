@@ -127,9 +127,20 @@ def clear_exchange(layout: ClassLayout) -> None:
 
 
 def publish_chapters(layout: ClassLayout, source: Path) -> None:
-    """The course/ folder, copied read-only for every user (copied on to homes on spawn)."""
+    """The course/ folder, copied read-only for every user (copied on to homes on spawn).
+
+    Students get the notebooks, not their text sources (``src/``, the
+    instructor's MyST files that ``build`` turns into the notebooks): a second
+    copy of each chapter that opens as plain text would only confuse them.
+    """
     if layout.chapters.exists():
         shutil.rmtree(layout.chapters)
-    shutil.copytree(source, layout.chapters, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+
+    def not_for_students(folder: str, names: list[str]) -> set[str]:
+        text_sources = {"src"} & set(names) if Path(folder) == source else set()
+        return set(skip(folder, names)) | text_sources
+
+    shutil.copytree(source, layout.chapters, ignore=not_for_students)
     for p in [layout.chapters, *layout.chapters.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)

@@ -180,7 +180,7 @@ def test_login_spawn_and_a_wrong_password(klass, users):
     # chapters copied into the student's home on first spawn
     student = users[klass["logins"]["A001"]]
     names = {c["name"] for c in student.get_json("/api/contents/course")["content"]}
-    assert "ch1_telephone.ipynb" in names and "practice" in names
+    assert "ch1_telephone.ipynb" in names and "practice" in names and "src" not in names
 
 
 def test_isolation(klass, users):

@@ -146,3 +146,15 @@ def test_single_user_servers_get_free_ports_outside_the_range_kernels_take():
     ports = [ns["server_port"]() for _ in range(50)]
     assert all(max(1024, low - 10000) <= p < low for p in ports)
     assert len(set(ports)) == 50  # never handed out twice while a server may still be starting
+
+
+def test_students_get_the_chapter_notebooks_not_their_text_sources(tmp_path):
+    from autograder.hub.exchange import publish_chapters
+
+    course = Path(__file__).resolve().parents[2] / "course"
+    layout = ClassLayout("kefu-2401", tmp_path / "state", tmp_path / "venv")
+    publish_chapters(layout, course)
+    handed_out = {p.relative_to(layout.chapters).as_posix() for p in layout.chapters.rglob("*")}
+    assert {"00_index.ipynb", "ch1_telephone.ipynb", "practice/ch1_telephone.yaml"} <= handed_out
+    assert (course / "src" / "ch1_telephone.md").is_file()
+    assert not any(name == "src" or name.startswith("src/") for name in handed_out), sorted(handed_out)

@@ -72,3 +72,4 @@ def test_the_image_gets_the_same_lab_defaults():
     assert json.loads((K8S / "overrides.json").read_text(encoding="utf-8")) == LAB_DEFAULTS
     docker = (K8S / "Dockerfile").read_text(encoding="utf-8")
     assert "overrides.json" in docker and "-e " not in docker  # the kit is installed from a wheel, not editable
+    assert "rm -rf /opt/kefu/course/src" in docker  # chapters without their text sources, as `hub up` hands out
