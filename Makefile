@@ -8,13 +8,17 @@ STAMP  := $(VENV)/.installed
 # nbgrader shells out to `alembic`: the venv's scripts must be on PATH
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test test-postgres install class-env browser hub-deps build check-generated bench clean
+.PHONY: demo test test-fast lint test-postgres install class-env browser hub-deps build check-generated bench clean
 
 demo: $(STAMP)
 	$(BIN)/python -m autograder demo --students 40 --out demo-output
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Syntax errors and pyflakes (unused imports, undefined names); rules in pyproject.toml
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 # The gradebook tests again with every course's gradebook in a private PostgreSQL
 # (root; Debian's postgresql, installed by `make hub-deps`).  See tests/pgtier.py.
