@@ -44,11 +44,6 @@ def test_check_fails_when_the_bank_changes(tmp_path):
     assert any("ch3_complaint.ipynb: missing" in p for p in check_all(bank, source))
 
 
-def test_rendering_is_deterministic():
-    ch = load_bank(EXERCISES / "bank")[0]
-    assert render(ch) == render(ch)
-
-
 def test_nbgrader_metadata_of_each_question():
     for ch in load_bank(EXERCISES / "bank"):
         cells = {c["metadata"]["nbgrader"]["grade_id"]: c for c in build_notebook(ch)["cells"]}

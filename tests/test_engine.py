@@ -19,11 +19,7 @@ from autograder.schema import SchemaError
 ROOT = Path(__file__).resolve().parents[1]
 
 # DESIGN.md, "Rewrite checking: scenario catalogue"
-DESIGN_KEYS = [
-    "opening", "outbound_opening", "hold", "resume_after_hold", "cannot_answer_now", "mishear",
-    "complaint_accept", "angry_customer", "compensation_claim", "escalate", "price_objection",
-    "closing", "out_of_scope", "profanity_warning", "wrong_number",
-]
+from helpers import DESIGN_KEYS  # noqa: E402  (DESIGN.md's scenario keys, in order)
 KEYS = [s.key for s in scenarios()]
 
 GOOD_OPENING = "您好，这里是阳光客服中心，工号1025为您服务，请问有什么可以帮您？"
