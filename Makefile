@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (see README):
 #   make demo   the main job: a simulated class built, released, graded, exported
-#   make test   the test suite (installs what it needs, the browser included)
+#   make test   the test suite (installs what it needs; `make browser` first for the browser tier)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -13,8 +13,13 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 demo: $(STAMP)
 	$(BIN)/python -m autograder demo --students 40 --out demo-output
 
-test: $(STAMP) browser
+test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The edit-test loop: the unit tier (pure Python: no subprocess, kernel, gradebook
+# or browser; tests/tiers.py) without its few slow tests
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "unit and not slow"
 
 # Syntax errors and pyflakes (unused imports, undefined names); rules in pyproject.toml
 lint: $(STAMP)
@@ -53,7 +58,9 @@ class-env:
 	  rm -rf "$$wheels"
 	@echo "students' environment ready: $(CLASS_ENV) (non-editable; point the class's kernels at $(CLASS_ENV)/bin/python)"
 
-# Debian's Chromium for the real-browser test (Playwright drives it; no browser download).
+# Debian's Chromium for the browser tier (Playwright drives it; no browser download).
+# An explicit step (.ci/run calls it): without Chromium `make test` skips the browser
+# tests and says to run this, unless KEFU_REQUIRE_BROWSER=1 (set by .ci/run).
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "installing Debian's chromium for the browser test"; \

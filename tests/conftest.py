@@ -13,6 +13,7 @@ import pgtier
 import pytest
 from helpers import (EXERCISES, FIXTURES, ROOT, copy_course, fill, grade_id, key_answers,  # noqa: F401
                      release_notebook, scores, submit)
+from tiers import pytest_collection_modifyitems, pytest_runtest_call, pytest_runtest_setup  # noqa: F401
 
 # nbgrader shells out to `alembic`: the venv's scripts directory must be on PATH
 _bin = os.path.dirname(sys.executable)

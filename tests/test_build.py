@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from autograder.bank import load_bank
@@ -23,6 +24,7 @@ def _src(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
+@pytest.mark.cli
 def test_committed_notebooks_are_up_to_date_with_the_bank():
     out = subprocess.run([sys.executable, "-m", "autograder", "build", "--check"], cwd=ROOT,
                          capture_output=True, text=True)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.cli
+
 ROOT = Path(__file__).resolve().parents[1]
 from helpers import DESIGN_KEYS  # noqa: E402  (DESIGN.md's scenario keys, in order)
 

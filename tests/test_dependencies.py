@@ -9,6 +9,7 @@ installed environment (``importlib.metadata.packages_distributions``).
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import sys
 import tomllib
@@ -34,6 +35,12 @@ def _declared(*extras: str) -> set[str]:
     return {canonicalize_name(Requirement(r).name) for r in reqs}
 
 
+@functools.cache
+def _providers() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+@functools.cache
 def third_party_imports(folder: Path) -> dict[str, set[str]]:
     """{top-level module: files importing it} for absolute imports outside the stdlib and the folder's own modules."""
     local = {p.stem for p in folder.rglob("*.py")} | {p.name for p in folder.rglob("*") if p.is_dir()}
@@ -54,7 +61,7 @@ def third_party_imports(folder: Path) -> dict[str, set[str]]:
 
 def undeclared(imports: dict[str, set[str]], declared: set[str]) -> list[str]:
     """One line per imported module that no declared distribution provides."""
-    providers = importlib.metadata.packages_distributions()
+    providers = _providers()
     problems = []
     for module, files in sorted(imports.items()):
         dists = {canonicalize_name(d) for d in providers.get(module, [])}
@@ -76,7 +83,7 @@ def test_tests_and_bench_import_only_runtime_and_test_dependencies(folder):
 
 def test_every_runtime_dependency_is_imported_or_has_a_stated_use():
     imported = third_party_imports(ROOT / "autograder")
-    providers = importlib.metadata.packages_distributions()
+    providers = _providers()
     used = {canonicalize_name(d) for m in imported for d in providers.get(m, [])}
     unused = _declared() - used - {canonicalize_name(n) for n in USED_WITHOUT_IMPORT}
     assert not unused, f"declared but never imported by the package: {sorted(unused)}"

@@ -293,6 +293,7 @@ def test_an_answer_over_the_length_cap_fails_before_the_engine_runs(key):
 
 # ------------------------------------------------------------------ light import and the load cache
 
+@pytest.mark.cli
 def test_import_stays_light():
     code = ("import sys; from autograder import check; check('您好', 'opening'); "
             "heavy = [m for m in ('nbgrader', 'pandas', 'matplotlib', 'ipywidgets', 'numpy', 'traitlets') "

@@ -214,6 +214,7 @@ def test_course_sandbox_scenario_model_and_bad(item):
     assert not bad.passed, (item.bad, "the bad utterance should fail")
 
 
+@pytest.mark.cli
 def test_importing_autograder_stays_light():
     code = ("import sys, autograder, autograder.engine; autograder.check('您好', 'opening'); "
             "print(sorted(m for m in ('ipywidgets', 'matplotlib', 'autograder.widgets', 'autograder.charts') "
@@ -222,6 +223,7 @@ def test_importing_autograder_stays_light():
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.cli
 def test_practice_module_does_not_import_ipywidgets():
     code = ("import sys, autograder.widgets.feedback, autograder.widgets.practice; "
             "print('ipywidgets' in sys.modules)")
