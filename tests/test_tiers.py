@@ -42,3 +42,9 @@ def test_an_sqlite_database_in_a_unit_test_is_refused():
 @pytest.mark.cli
 def test_other_tiers_may_start_processes():
     assert subprocess.run([sys.executable, "-c", "print(6 * 7)"], capture_output=True, text=True).stdout == "42\n"
+
+
+@pytest.mark.cli
+def test_a_kernel_started_without_the_kernel_mark_is_named():
+    recorded = _recorded(lambda: subprocess.run([sys.executable, "-c", "pass", "ipykernel_launcher"], check=False))
+    assert len(recorded) == 1 and "without the `kernel` mark" in recorded[0]

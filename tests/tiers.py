@@ -31,22 +31,39 @@ _FORBIDDEN = {"subprocess.Popen": "started a subprocess", "os.posix_spawn": "spa
               "os.fork": "forked", "os.system": "ran a shell command", "sqlite3.connect": "opened an SQLite database"}
 
 
-class _UnitGuard:
-    """Records what a unit test did that only other tiers may do (an audit hook stays for the process)."""
+class _TierGuard:
+    """Records what a running test did beyond its tiers (an audit hook stays for the process).
+
+    A unit test may start no process and open no SQLite file; another test may start
+    a kernel only when marked ``kernel`` and Playwright only when marked ``browser``
+    (seen when this process starts them; not inside a subprocess such as nbgrader's).
+    """
 
     def __init__(self) -> None:
-        self.active = False
+        self.tiers: set[str] | None = None
         self.seen: list[str] = []
         sys.addaudithook(self._hook)
 
+    @property
+    def active(self) -> bool:
+        return self.tiers is not None and "unit" in self.tiers
+
     def _hook(self, event: str, args: tuple) -> None:
-        if self.active and event in _FORBIDDEN:
-            what = f"{_FORBIDDEN[event]} ({str(args[0] if event != 'subprocess.Popen' else args[1])[:120]})"
-            self.seen.append(what)
-            raise RuntimeError(f"a unit test {what}: mark it with its tier (tests/tiers.py)")
+        if self.tiers is None:
+            return
+        if "unit" in self.tiers:
+            if event in _FORBIDDEN:
+                what = f"{_FORBIDDEN[event]} ({str(args[0] if event != 'subprocess.Popen' else args[1])[:120]})"
+                self.seen.append(what)
+                raise RuntimeError(f"a unit test {what}: mark it with its tier (tests/tiers.py)")
+        elif event == "subprocess.Popen":
+            command = " ".join(map(str, args[1])) if isinstance(args[1], (list, tuple)) else str(args[1])
+            for tier, needle in (("kernel", "ipykernel_launcher"), ("browser", "playwright")):
+                if needle in command and tier not in self.tiers:
+                    self.seen.append(f"started {needle} without the `{tier}` mark ({command[:120]})")
 
 
-_guard = _UnitGuard()
+_guard = _TierGuard()
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -70,16 +87,14 @@ def _require_chromium(item) -> None:
 
 
 def _guarded(item):
-    if not item.get_closest_marker("unit"):
-        return (yield)
-    _guard.active = True
+    _guard.tiers = {m.name for m in item.iter_markers() if m.name in TIERS}
     _guard.seen.clear()
     try:
         result = yield
     finally:
-        _guard.active = False
+        _guard.tiers = None
     if _guard.seen:
-        raise pytest.fail.Exception(f"unit test {_guard.seen[0]}: mark it with its tier (tests/tiers.py)")
+        raise pytest.fail.Exception(f"{item.nodeid} {_guard.seen[0]}: mark it with its tier (tests/tiers.py)")
     return result
 
 
