@@ -52,6 +52,7 @@ def test_highlight_escapes_student_text():
     assert visible(out) == "<script>alert('你')</script>"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40),
        st.lists(st.tuples(st.integers(-3, 45), st.integers(-3, 45), st.sampled_from(["forbidden", "warning"])),
