@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from autograder.bank import load_bank
-from autograder.build import build_notebook, check_all, render, write_all
+from autograder.build import build_notebook, check_all, write_all
 
 from conftest import EXERCISES, ROOT
 
