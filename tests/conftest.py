@@ -1,17 +1,19 @@
-"""Shared fixtures: a real nbgrader course built from the kit, released, and a graded simulated class."""
+"""Shared fixtures: a real nbgrader course built from the kit, released, and a graded simulated class.
+
+Plain helpers live in tests/helpers.py; the names below are re-exported for
+test modules that still do ``from conftest import …``.
+"""
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
 import pgtier
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-EXERCISES = ROOT / "exercises"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from helpers import (EXERCISES, FIXTURES, ROOT, copy_course, fill, grade_id, key_answers,  # noqa: F401
+                     release_notebook, scores, submit)
+from tiers import pytest_collection_modifyitems, pytest_runtest_call, pytest_runtest_setup  # noqa: F401
 
 # nbgrader shells out to `alembic`: the venv's scripts directory must be on PATH
 _bin = os.path.dirname(sys.executable)
@@ -27,11 +29,6 @@ def pytest_sessionstart(session) -> None:
 def pytest_sessionfinish(session, exitstatus) -> None:
     if pgtier.ENABLED:
         pgtier.stop()
-
-
-def copy_course(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst, symlinks=True)
-    return pgtier.copy_database(src, dst)
 
 
 @pytest.fixture(scope="session")
@@ -60,77 +57,3 @@ def graded_class(released_course: Path, tmp_path_factory):
     sim = simulate_class(course, n_students=30, seed=7)
     report = grade_course(course, progress=False)
     return course, sim, report
-
-
-def release_notebook(course: Path, assignment: str) -> dict:
-    import json
-
-    return json.loads((course / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
-
-
-def grade_id(cell: dict) -> str:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-
-
-def fill(nb: dict, answers: dict[str, str], short: str | None = None) -> dict:
-    """Put answers into a release notebook: ``answers`` maps 第N题 to the assignment's right-hand side."""
-    for cell in nb["cells"]:
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        for var, rhs in answers.items():
-            if cell["cell_type"] == "code" and f'{var} = ""' in src:
-                src = src.replace(f'{var} = ""', f"{var} = {rhs}")
-                cell["source"] = src
-        if short is not None and grade_id(cell).endswith("_answer") and cell["cell_type"] == "markdown":
-            cell["source"] = short
-    return nb
-
-
-def submit(course: Path, student: str, assignment: str, nb: dict | str | None,
-           timestamp: str = "2026-11-20 10:00:00.000000 UTC") -> Path:
-    """Write a submission as nbgrader's collect step leaves it (None: the notebook is missing)."""
-    import json
-
-    target = course / "submitted" / student / assignment
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "timestamp.txt").write_text(timestamp, encoding="utf-8")
-    path = target / f"{assignment}.ipynb"
-    if nb is None:
-        path.unlink(missing_ok=True)
-    else:
-        path.write_text(nb if isinstance(nb, str) else json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-def key_answers(assignment: str, wrong: bool = False) -> dict[str, str]:
-    """Right (or wrong) answers for every autograded question of a chapter, from the bank."""
-    import json
-
-    from autograder.questionbank.load import load_bank
-
-    ch = next(c for c in load_bank(EXERCISES / "bank") if c.assignment == assignment)
-    out = {}
-    for q in ch.questions:
-        if q.type == "single":
-            out[q.var] = json.dumps(next(o for o in q.options if o not in q.key) if wrong else q.key[0])
-        elif q.type == "multiple":
-            others = [o for o in q.options if o not in q.key]
-            out[q.var] = json.dumps(others[0] + q.key[0] if wrong else "".join(q.key))
-        elif q.type == "rewrite":
-            out[q.var] = json.dumps(q.bad if wrong else q.model_answer, ensure_ascii=False)
-        elif q.type == "call":
-            lines = q.call.bad_call.lines if wrong else q.call.model_call
-            out.update({var: json.dumps(line, ensure_ascii=False) for var, line in zip(q.turn_vars, lines)})
-    return out
-
-
-def scores(course: Path, student: str, assignment: str) -> dict[str, tuple]:
-    """{grade cell: (auto_score, manual_score, needs_manual_grade)} from the course's gradebook."""
-    import warnings
-
-    from autograder.grading.coursedir import course_gradebook
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with course_gradebook(course) as gb:
-            sub = gb.find_submission_notebook(assignment, assignment, student)
-            return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}

@@ -168,6 +168,7 @@ letters = st.sets(st.sampled_from("ABCDE"), min_size=1)
 separators = st.sampled_from(["", ",", "、", " ", "，", ";"])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(letters, separators, st.booleans(), st.booleans(), st.randoms())
 def test_property_any_spelling_of_the_same_set_reads_the_same(chosen, sep, lower, fullwidth, rnd):
@@ -182,6 +183,7 @@ def test_property_any_spelling_of_the_same_set_reads_the_same(chosen, sep, lower
     assert parse_choice(order, "multiple", "ABCDE").letters == frozenset(chosen)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
 def test_property_no_text_crashes_the_reader(text):

@@ -163,6 +163,7 @@ def test_duplicate_id_across_files(tmp_path):
 
 # ---------------------------------------------------------------- bank --json
 
+@pytest.mark.cli
 def test_bank_json_lists_every_question_with_the_stable_fields(chapters):
     out = subprocess.run([sys.executable, "-m", "autograder", "bank", "--json"], cwd=ROOT,
                          capture_output=True, text=True, check=True)
@@ -182,6 +183,7 @@ def test_bank_json_lists_every_question_with_the_stable_fields(chapters):
     assert short["grade_cell"] == short["answer_cell"]
 
 
+@pytest.mark.cli
 def test_bank_command_outside_the_project_explains(tmp_path):
     out = subprocess.run([sys.executable, "-m", "autograder", "bank", "--json"], cwd=tmp_path,
                          capture_output=True, text=True)

@@ -36,6 +36,7 @@ def test_each_call_has_a_model_line_and_a_bad_line_per_agent_turn():
         assert q.explanation and q.basis and q.keypoints
 
 
+@pytest.mark.cli
 def test_bank_json_lists_call_items_with_their_turn_variables():
     out = subprocess.run([sys.executable, "-m", "autograder", "bank", "--json"], cwd=ROOT, capture_output=True,
                          text=True, check=True)

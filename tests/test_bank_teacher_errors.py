@@ -67,6 +67,7 @@ def test_multiple_choice_key_written_as_letters(bank: Path, written: str):
     assert question.key == tuple(letters)
 
 
+@pytest.mark.cli
 def test_build_prints_the_hint_without_a_traceback(bank: Path):
     _edit(bank / "ch1_telephone.yaml", "\n    stem: ", "\n    stem: 注意: ")
     out = subprocess.run([sys.executable, "-m", "autograder", "build", "--bank", str(bank)],

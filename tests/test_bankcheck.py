@@ -83,6 +83,7 @@ def _fields(q) -> dict:
 
 # ---------------------------------------------------------------- the kit's own bank
 
+@pytest.mark.slow
 def test_the_bank_passes_its_own_checks():
     audit = audit_bank(load_bank(BANK), PRACTICE)
     assert audit.problems == []
@@ -95,6 +96,7 @@ def test_the_bank_passes_its_own_checks():
 
 # ---------------------------------------------------------------- errors name both ids
 
+@pytest.mark.slow
 def test_a_graded_item_copied_from_practice_is_an_error_naming_both(tmp_path):
     bank, practice = _copy(tmp_path)
     source = _first_practice_question(practice)
@@ -111,6 +113,7 @@ def test_a_graded_item_copied_from_practice_is_an_error_naming_both(tmp_path):
     assert "ch3_complaint.yaml: ch3_s02" in message and source["id"] in message and "100%" in message
 
 
+@pytest.mark.slow
 def test_a_rewrite_whose_bad_utterance_copies_a_sandbox_is_an_error(tmp_path):
     bank, practice = _copy(tmp_path)
     data = yaml.safe_load((practice / "ch1_telephone.yaml").read_text(encoding="utf-8"))
@@ -121,6 +124,7 @@ def test_a_rewrite_whose_bad_utterance_copies_a_sandbox_is_an_error(tmp_path):
     assert any("ch1_r03" in p and sandbox["id"] in p for p in audit.problems)
 
 
+@pytest.mark.slow
 def test_too_many_longest_keys_in_a_chapter_is_an_error(tmp_path):
     bank, practice = _copy(tmp_path)
 
@@ -149,6 +153,7 @@ def _build_check(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
+@pytest.mark.cli
 def test_build_check_prints_the_figures():
     out = _build_check()
     assert out.returncode == 0, out.stderr
@@ -156,6 +161,7 @@ def test_build_check_prints_the_figures():
     assert "key is the longest option:" in out.stdout and "listening" in out.stdout
 
 
+@pytest.mark.cli
 def test_build_check_fails_on_a_copy_and_names_both_ids(tmp_path):
     bank, practice = _copy(tmp_path)
     source = _first_practice_question(practice)

@@ -64,6 +64,7 @@ def test_each_call_gets_the_instructors_verdict(report, call):
     assert judged.agrees, judged.result.walkthrough()
 
 
+@pytest.mark.cli
 def test_cli_reports_calls_next_to_utterances():
     p = subprocess.run([sys.executable, "-m", "autograder", "evaluate", "--json"],
                        capture_output=True, text=True, cwd=ROOT)
@@ -76,6 +77,7 @@ def test_cli_reports_calls_next_to_utterances():
     assert "call verdict agreement" in text and "per-turn agreement" in text
 
 
+@pytest.mark.cli
 def test_cli_refuses_a_missing_call_set(tmp_path):
     p = subprocess.run([sys.executable, "-m", "autograder", "evaluate", "--calls", str(tmp_path / "nope")],
                        capture_output=True, text=True, cwd=ROOT)

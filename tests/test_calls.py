@@ -128,6 +128,7 @@ def test_walkthrough_goes_turn_by_turn_in_chinese():
     assert "整通电话" in text and "总分100%" in text
 
 
+@pytest.mark.cli
 def test_import_stays_light():
     code = ("import sys, autograder; assert 'autograder.engine.calls' not in sys.modules; "
             "from autograder import check_call; assert callable(check_call); "

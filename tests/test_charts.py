@@ -20,6 +20,7 @@ def _texts(fig) -> list:
     return [t for t in fig.findobj(Text) if t.get_text().strip()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(charts.CHARTS))
 def test_chart_renders_chinese_without_missing_glyphs(name, tmp_path):
     from matplotlib import font_manager

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.cli
+
 ROOT = Path(__file__).resolve().parents[1]
-DESIGN_KEYS = [
-    "opening", "outbound_opening", "hold", "resume_after_hold", "cannot_answer_now", "mishear",
-    "complaint_accept", "angry_customer", "compensation_claim", "escalate", "price_objection",
-    "closing", "out_of_scope", "profanity_warning", "wrong_number",
-]
+from helpers import DESIGN_KEYS  # noqa: E402  (DESIGN.md's scenario keys, in order)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -201,6 +201,7 @@ def executed(name: str):
     return _EXECUTED[name]
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_executes_in_a_fresh_kernel(name):
     nb = executed(name)
@@ -211,6 +212,7 @@ def test_notebook_executes_in_a_fresh_kernel(name):
                 pytest.fail(f"{name}: output on stderr in cell\n{c.source}\n---\n{out.text}")
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_executed_widgets_and_charts_display(name):
     nb = executed(name)

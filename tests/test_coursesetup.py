@@ -10,6 +10,8 @@ import pytest
 
 from autograder.classroom.coursesetup import CourseSetupError, build_paths, create_course
 
+pytestmark = [pytest.mark.cli, pytest.mark.nbgrader]
+
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 

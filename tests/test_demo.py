@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.cli, pytest.mark.nbgrader]
 
 
 def test_demo_runs_end_to_end(tmp_path):

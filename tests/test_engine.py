@@ -19,11 +19,7 @@ from autograder.engine.schema import SchemaError
 ROOT = Path(__file__).resolve().parents[1]
 
 # DESIGN.md, "Rewrite checking: scenario catalogue"
-DESIGN_KEYS = [
-    "opening", "outbound_opening", "hold", "resume_after_hold", "cannot_answer_now", "mishear",
-    "complaint_accept", "angry_customer", "compensation_claim", "escalate", "price_objection",
-    "closing", "out_of_scope", "profanity_warning", "wrong_number",
-]
+from helpers import DESIGN_KEYS  # noqa: E402  (DESIGN.md's scenario keys, in order)
 KEYS = [s.key for s in scenarios()]
 
 GOOD_OPENING = "您好，这里是阳光客服中心，工号1025为您服务，请问有什么可以帮您？"
@@ -220,6 +216,7 @@ def test_non_str_original_raises_type_error():
         check("您好", "opening", original=123)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(max_size=300), key=st.sampled_from(DESIGN_KEYS))
 def test_no_string_crashes_check(text, key):
@@ -239,6 +236,7 @@ CHUNKS = ["您好", "你", "喂", "，", "。", "？", "！", "……", " ", "\u
           "让您久等了", "两个工作日内", "对不起", "再见", "ｶﾞ", "\ud800", "a", "Z", "{match}", "\\", "("]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(st.sampled_from(CHUNKS), max_size=40), key=st.sampled_from(DESIGN_KEYS))
 def test_no_mix_of_service_phrases_crashes_check(parts, key):
@@ -297,6 +295,7 @@ def test_an_answer_over_the_length_cap_fails_before_the_engine_runs(key):
 
 # ------------------------------------------------------------------ light import and the load cache
 
+@pytest.mark.cli
 def test_import_stays_light():
     code = ("import sys; from autograder import check; check('您好', 'opening'); "
             "heavy = [m for m in ('nbgrader', 'pandas', 'matplotlib', 'ipywidgets', 'numpy', 'traitlets') "
@@ -305,6 +304,7 @@ def test_import_stays_light():
     assert out.stdout.strip() == "", f"`from autograder import check` imported: {out.stdout.strip()}"
 
 
+@pytest.mark.slow
 def test_lazy_runtime_load_behaves_like_the_strict_load():
     lazy = engine._build_pack(engine.pack_spec(engine.RULES_DIR, strict=False))
     strict = engine.load_pack()

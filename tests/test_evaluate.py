@@ -58,6 +58,7 @@ def test_json_and_text_reports_put_the_costliest_errors_first(report):
     assert text.index("closing #4") < text.index("agreement")
 
 
+@pytest.mark.cli
 def test_cli_prints_json_and_exits_zero():
     p = subprocess.run([sys.executable, "-m", "autograder", "evaluate", "--set", str(FIXTURE), "--json"],
                        capture_output=True, text=True, cwd=ROOT)
@@ -65,6 +66,7 @@ def test_cli_prints_json_and_exits_zero():
     assert json.loads(p.stdout)["answers"] == 6
 
 
+@pytest.mark.cli
 def test_cli_reports_a_missing_set_clearly(tmp_path):
     p = subprocess.run([sys.executable, "-m", "autograder", "evaluate", "--set", str(tmp_path / "nope")],
                        capture_output=True, text=True, cwd=ROOT)

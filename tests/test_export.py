@@ -424,6 +424,7 @@ def test_course_without_submissions_exports_the_roster(course: Path, tmp_path: P
     assert result.rewrite_answers == 0 and result.rules == []
 
 
+@pytest.mark.cli
 def test_missing_gradebook_is_a_clear_error(tmp_path: Path):
     course = tmp_path / "course"
     course.mkdir()

@@ -95,6 +95,7 @@ FRESH_CACHE_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.cli
 def test_charts_render_with_a_fresh_font_cache(tmp_path):
     """As on a fresh machine: a new MPLCONFIGDIR means matplotlib rebuilds its font cache."""
     env = dict(os.environ, MPLCONFIGDIR=str(tmp_path), MPLBACKEND="Agg")
@@ -105,6 +106,7 @@ def test_charts_render_with_a_fresh_font_cache(tmp_path):
     assert any(p.name.startswith("fontlist") for p in tmp_path.iterdir())
 
 
+@pytest.mark.cli
 def test_importing_fonts_does_not_import_matplotlib():
     code = "import sys, autograder.fonts; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -148,7 +148,6 @@ def _class_with_bad_inputs(course):
 
 @pytest.fixture(scope="module")
 def bad_class(released_course, tmp_path_factory):
-    import shutil
 
     course = tmp_path_factory.mktemp("bad") / "course"
     copy_course(released_course, course)

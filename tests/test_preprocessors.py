@@ -59,7 +59,9 @@ def test_check_metadata_rejects_what_nbgrader_rejects(breakage):
 
 
 def test_check_metadata_accepts_good_notebooks():
-    CheckMetadata()(_nb(), {})
+    good = _nb()
+    nb, resources = CheckMetadata()(copy.deepcopy(good), {"unchanged": True})
+    assert nb == good and resources == {"unchanged": True}
 
 
 def test_drop_empty_metadata_after_deduplication():

@@ -96,6 +96,7 @@ def test_show_functions_return_notebook_html():
         assert isinstance(shown, HTML) and "kefu-pp" in shown.data
 
 
+@pytest.mark.slow
 def test_printable_pages_embed_a_font_holding_every_character_shown(pages):
     from fontTools.ttLib import TTFont
     import base64
@@ -114,6 +115,7 @@ def test_printable_pages_embed_a_font_holding_every_character_shown(pages):
     assert (out / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_print_cards_command_writes_the_pages(tmp_path, capsys):
     assert cli.main(["print-cards", "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "reference_card.html").is_file()
@@ -125,6 +127,7 @@ def test_print_cards_reports_a_missing_course_folder(tmp_path, capsys):
     assert "error:" in capsys.readouterr().err
 
 
+@pytest.mark.cli
 def test_importing_autograder_does_not_load_the_renderers():
     code = ("import sys, autograder; from autograder import check; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('IPython','fontTools','yaml') "
@@ -140,6 +143,7 @@ def _need_chromium() -> None:
         pytest.fail(f"{CHROMIUM} is missing: `make browser` (or apt-get install chromium) installs it")
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_pages_draw_every_character_with_the_embedded_font_in_chromium(pages):
     _need_chromium()
@@ -175,6 +179,7 @@ def test_pages_draw_every_character_with_the_embedded_font_in_chromium(pages):
             browser.close()
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_a_page_prints_to_pdf_with_the_font_embedded(pages, tmp_path):
     _need_chromium()

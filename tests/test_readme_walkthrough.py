@@ -27,7 +27,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import warnings
 from pathlib import Path
 
 import pytest
@@ -155,6 +154,8 @@ def test_walkthrough_block_is_what_the_test_runs():
     assert any('"我的 课程"' in line for line in lines)  # the README's own example path has a space and Chinese
 
 
+@pytest.mark.cli
+@pytest.mark.nbgrader
 @pytest.mark.slow
 def test_readme_walkthrough_runs_as_written(tmp_path: Path):
     home = tmp_path / "home"

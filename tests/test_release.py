@@ -14,11 +14,13 @@ def test_released_course_has_every_assignment(released_course):
     assert (released_course / "gradebook.db").exists()
 
 
+@pytest.mark.nbgrader
 def test_new_course_needs_the_kit(tmp_path):
     with pytest.raises(FileNotFoundError, match="not the kit's course folder"):
         new_course(tmp_path / "c", tmp_path / "nowhere")
 
 
+@pytest.mark.nbgrader
 def test_release_one_assignment(tmp_path):
     course = new_course(tmp_path / "c", EXERCISES)
     assert release(course, ["ch2_smile"]) == ["ch2_smile"]

@@ -18,13 +18,26 @@ EXERCISES = ROOT / "exercises"
 ROSTERS = Path(__file__).resolve().parent / "fixtures" / "roster"
 
 
-@pytest.fixture
-def empty_course(tmp_path: Path) -> Path:
-    """A course folder with only the kit's nbgrader_config.py (no gradebook yet)."""
-    course = tmp_path / "course"
+@pytest.fixture(scope="module")
+def migrated_empty_course(tmp_path_factory) -> Path:
+    """The kit's nbgrader_config.py and an empty gradebook, migrated once (read-only: copy before changing)."""
+    from autograder.grading.coursedir import course_gradebook
+
+    course = tmp_path_factory.mktemp("empty") / "course"
     course.mkdir()
     shutil.copy(EXERCISES / "nbgrader_config.py", course / "nbgrader_config.py")
-    return pgtier.use_database(course)
+    pgtier.use_database(course)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with course_gradebook(course):  # nbgrader creates the tables and runs its migrations
+            pass
+    return course
+
+
+@pytest.fixture
+def empty_course(migrated_empty_course: Path, tmp_path: Path) -> Path:
+    """A private copy of a course with an empty gradebook."""
+    return copy_course(migrated_empty_course, tmp_path / "course")
 
 
 def _students(course: Path) -> dict[str, tuple]:
@@ -167,6 +180,7 @@ def test_validate_id(raw, ok):
         assert sid == "2024001"
 
 
+@pytest.mark.cli
 def test_cli_import_and_bad_header(empty_course: Path, tmp_path: Path):
     cmd = [sys.executable, "-m", "autograder", "roster", "import", str(ROSTERS / "utf8_bom.csv"),
            "--course", str(empty_course)]
@@ -236,6 +250,7 @@ def test_reimport_moves_split_names_to_the_whole_name(empty_course: Path):
     assert _students(empty_course)["2024001"][:2] == ("王伟", "")
 
 
+@pytest.mark.browser
 @pytest.mark.slow
 def test_formgrader_lists_chinese_names_whole(released_course: Path, tmp_path: Path):
     """Real formgrader in real Chromium: the student list shows 张伟 and 欧阳娜娜, never "张, 伟" or "None"."""

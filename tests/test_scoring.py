@@ -45,6 +45,7 @@ key_sets = st.sets(st.sampled_from("ABCDE"), min_size=2, max_size=4).map(frozens
 choices = st.sets(st.sampled_from("ABCDE"), min_size=1).map(frozenset)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(key_sets, choices, st.sampled_from(POLICIES), st.sampled_from([1, 2, 3, 4, 5]))
 def test_property_presets(key, chosen, policy, points):

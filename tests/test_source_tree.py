@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.cli
 @pytest.mark.skipif(not (ROOT / ".git").exists() or shutil.which("git") is None, reason="not a git checkout")
 def test_no_package_file_is_git_ignored():
     out = subprocess.run(["git", "ls-files", "--others", "--ignored", "--exclude-standard", "autograder"],

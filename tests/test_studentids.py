@@ -29,6 +29,7 @@ def test_shown_makes_any_folder_name_printable():
     assert shown("esc\x1b[2J") == "esc\\x1b[2J"
 
 
+@pytest.mark.nbgrader
 def test_roster_is_gradebook_students_the_grader_did_not_create(tmp_path):
     import warnings
 

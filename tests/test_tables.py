@@ -36,6 +36,7 @@ def _same(cell: str, value) -> bool:
         return cell == str(value)
 
 
+@pytest.mark.nbgrader
 def test_scores_is_the_exported_csv_as_a_dataframe(demo):
     import autograder
 
@@ -53,6 +54,7 @@ def test_scores_is_the_exported_csv_as_a_dataframe(demo):
     assert frame["总分"].dtype.kind == "f"
 
 
+@pytest.mark.nbgrader
 def test_question_scores_sum_to_the_chapter_totals(demo):
     from autograder.report.frames import question_scores, scores
 
@@ -75,6 +77,7 @@ def test_question_scores_sum_to_the_chapter_totals(demo):
     assert "待人工评分" in set(shorts["状态"]) and "已评分" in set(shorts[shorts["作业"] == "ch1_telephone"]["状态"])
 
 
+@pytest.mark.nbgrader
 def test_rule_findings_quote_what_the_student_wrote(demo):
     from autograder.report.frames import rule_findings
 
@@ -91,6 +94,7 @@ def test_rule_findings_quote_what_the_student_wrote(demo):
     assert (findings[findings["类型"] == "缺少要素"]["原文"] == "").all()
 
 
+@pytest.mark.nbgrader
 def test_call_turns_long_table(demo):
     from autograder.report.frames import call_turns, question_scores, rule_findings
 
@@ -110,6 +114,7 @@ def test_call_turns_long_table(demo):
     assert set(whole["题"]) <= set(calls["题"])
 
 
+@pytest.mark.cli
 def test_import_autograder_does_not_load_pandas():
     code = "import sys, autograder; autograder.check('您好', 'opening'); print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
@@ -123,6 +128,8 @@ def test_unknown_attribute_is_an_attribute_error():
         autograder.no_such_thing  # noqa: B018
 
 
+@pytest.mark.nbgrader
+@pytest.mark.kernel
 @pytest.mark.slow
 def test_analysis_notebook_runs_top_to_bottom_on_the_demo_course(demo):
     import nbformat

@@ -95,6 +95,7 @@ def test_has_chinese():
     assert not has_chinese("😀!!")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_spans_are_always_valid(raw):

@@ -186,6 +186,7 @@ def test_safe_html_keeps_only_known_tags_and_styles():
 TYPED = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), max_size=30)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(TYPED)
 def test_any_typed_turn_is_shown_as_typed(text):

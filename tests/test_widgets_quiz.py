@@ -55,6 +55,7 @@ def test_multiple_choice_verdicts():
     assert evaluate_quiz(question, []).status == "empty"
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.sets(st.sampled_from("ABCDE"), min_size=2, max_size=5),
        st.lists(st.sampled_from("ABCDEabcde ,、XYZ１"), max_size=12))

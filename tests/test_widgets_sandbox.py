@@ -52,6 +52,7 @@ def test_highlight_escapes_student_text():
     assert visible(out) == "<script>alert('你')</script>"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40),
        st.lists(st.tuples(st.integers(-3, 45), st.integers(-3, 45), st.sampled_from(["forbidden", "warning"])),
@@ -214,6 +215,7 @@ def test_course_sandbox_scenario_model_and_bad(item):
     assert not bad.passed, (item.bad, "the bad utterance should fail")
 
 
+@pytest.mark.cli
 def test_importing_autograder_stays_light():
     code = ("import sys, autograder, autograder.engine.engine; autograder.check('您好', 'opening'); "
             "print(sorted(m for m in ('ipywidgets', 'matplotlib', 'autograder.widgets', 'autograder.charts', 'autograder.teaching.charts') "
@@ -222,6 +224,7 @@ def test_importing_autograder_stays_light():
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.cli
 def test_practice_module_does_not_import_ipywidgets():
     code = ("import sys, autograder.widgets.feedback, autograder.widgets.practice; "
             "print('ipywidgets' in sys.modules)")

@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .schema import SchemaError, Where, load_yaml
-from .text import Normalised, has_chinese, join_commas, normalise
+from .text import Normalised, has_chinese, normalise
 
 __all__ = [
     "Finding", "Result", "Rule", "Scenario", "UnknownScenario",

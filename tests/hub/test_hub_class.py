@@ -17,7 +17,6 @@ import pwd
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -286,6 +285,7 @@ def _readable(path: Path) -> Path:
     return dest
 
 
+@pytest.mark.browser
 def test_a_student_in_chromium(klass, users):
     """A003 logs in, sees 中文, opens the assignment from the Assignment List, answers, self-checks, submits."""
     import re

@@ -85,6 +85,7 @@ def _slow_backend():
     return server
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("max_clients, all_served", [(10, False), (100, True)])
 def test_proxy_command_takes_the_request_timeout_and_the_client_pool_size(max_clients, all_served):
     """50 students' requests at once: tornado's default pool of 10 queues the rest, and a queued

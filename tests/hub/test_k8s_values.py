@@ -31,11 +31,11 @@ def test_the_idle_culler_is_on():
 
 
 def test_hub_snippets_and_nbgrader_configs_compile():
-    for name, code in VALUES["hub"]["extraConfig"].items():
-        compile(code, name, "exec")
-    for name, f in _files().items():
-        if f["mountPath"].endswith(".py"):
-            compile(f["stringData"], name, "exec")
+    snippets = dict(VALUES["hub"]["extraConfig"])
+    configs = {name: f["stringData"] for name, f in _files().items() if f["mountPath"].endswith(".py")}
+    assert snippets and configs, "nothing to compile: the values file lost its hub snippets or config files"
+    for name, code in {**snippets, **configs}.items():
+        compile(code, name, "exec")  # a SyntaxError fails the test
 
 
 def test_exchange_is_a_shared_volume_mounted_where_nbgrader_looks():

@@ -45,6 +45,8 @@ def attacked(released_course, tmp_path_factory, beacon):
     return course, kit.scores(alone, "honest", ASSIGNMENT), kit.scores(course, "honest", ASSIGNMENT)
 
 
+@pytest.mark.kernel
+@pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("student", ["mallory_kit", "mallory_stock"])
 def test_no_payload_runs_in_formgrader_grading_view(attacked, beacon, student, tmp_path):
@@ -60,6 +62,7 @@ def test_no_payload_runs_in_formgrader_grading_view(attacked, beacon, student, t
     assert "接听电话要先问候" in honest_html
 
 
+@pytest.mark.kernel
 @pytest.mark.slow
 def test_autograded_notebook_keeps_no_live_html(attacked, beacon):
     import json
@@ -78,6 +81,7 @@ def test_autograded_notebook_keeps_no_live_html(attacked, beacon):
         assert "widgets" not in nb["metadata"]
 
 
+@pytest.mark.kernel
 @pytest.mark.slow
 def test_honest_classmate_scores_are_unchanged(attacked):
     _, alone, with_attackers = attacked

@@ -24,7 +24,7 @@ import pytest
 
 from pages_support import ROOT, kit
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.cli, pytest.mark.kernel]
 
 PROBE = r"""
 import json, os, sys

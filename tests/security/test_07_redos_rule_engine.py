@@ -73,6 +73,7 @@ def test_the_numeral_runs_of_the_attack_are_linear():
             assert time.perf_counter() - t < 1.0, (key, ch)
 
 
+@pytest.mark.slow
 def test_every_pattern_character_repeated_is_fast():
     chars = sweep_characters()
     assert len(chars) > 300  # the pack's whole alphabet, not a sample
@@ -84,6 +85,7 @@ def test_every_pattern_character_repeated_is_fast():
     assert not slow, f"quadratic patterns on repeated characters: {slow}"
 
 
+@pytest.mark.slow
 def test_every_rule_example_repeated_is_fast():
     slow = []
     for text in example_texts():

@@ -8,8 +8,6 @@ the class always finishes.
 """
 from __future__ import annotations
 
-import copy
-import json
 
 from conftest import (CH1, add_config, grade_id, assert_honest_untouched, auto_scores, bank_questions, comments, fill,
                       key_answers, release_notebook, submit, submit_honest)

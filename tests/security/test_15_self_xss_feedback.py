@@ -15,7 +15,7 @@ import pytest
 from pages_support import (ASSIGNMENT, HONEST_TEXT, Beacon, attack_notebook, chromium, honest_notebook, kit,
                            kit_grade, nbgrader, old_config, visit)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.nbgrader]
 
 
 @pytest.fixture(scope="module")
