@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from autograder.questionbank.load import load_bank
-from autograder.questionbank.build import build_notebook, check_all, render, write_all
+from autograder.questionbank.build import build_notebook, check_all, write_all
 
 from conftest import EXERCISES, ROOT
 
