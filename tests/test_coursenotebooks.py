@@ -15,6 +15,9 @@ from autograder.teaching.coursenotebooks import (NotebookEdited, check_all, note
 
 from conftest import FIXTURES, ROOT
 
+# jupytext runs `pandoc --version` in a subprocess when it is first imported
+pytestmark = pytest.mark.cli
+
 COURSE = ROOT / "course"
 SOURCES = sorted((COURSE / "src").glob("*.md"))
 TAGGED = FIXTURES / "textsources" / "locked_tagged_and_hidden_cells.ipynb"

@@ -40,6 +40,7 @@ OLD_PATHS = [
 OLD_CONFIG = ROOT / "tests" / "data" / "old_paths" / "nbgrader_config.py"
 
 
+@pytest.mark.cli  # a fresh interpreter
 def test_old_paths_import_in_a_fresh_interpreter():
     # exactly the statements notebooks and configs run, each on its own
     lines = [f"try:\n    from {m} import {n}\nexcept Exception as e:\n    print('{m}.{n}', repr(e))" for m, n in OLD_PATHS]
@@ -107,6 +108,7 @@ SPEC = {"qid": "q1", "type": "single", "var": "第1题", "points": 2.0, "options
         "explanation": "C 是对的。"}
 
 
+@pytest.mark.cli  # a fresh interpreter
 def test_run_test_from_the_old_path_grades_a_downloaded_notebook():
     import json
 
@@ -117,6 +119,7 @@ def test_run_test_from_the_old_path_grades_a_downloaded_notebook():
     assert wrong["stderr"].strip() and wrong["stdout"] == "" and wrong["value"] == "None"  # zero: an error
 
 
+@pytest.mark.cli  # a fresh interpreter
 def test_self_check_from_the_old_path_reads_the_answers():
     import json
 
