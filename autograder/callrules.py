@@ -98,16 +98,19 @@ class CallData:
     # (elements, forbid ``also``), and each rule's (bits, scanners) in it
     index: _Index | None = None
     bits: dict = field(default_factory=dict)
+    # element name: the bits of all its rules' scanners in ``index`` (none live: no rule can match)
+    masks: dict = field(default_factory=dict)
 
 
 class Call:
     """A call being checked: the agent's normalised turns, their phases, and
     the customer's lines (each placed after the agent turn before it)."""
 
-    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_turns", "_live", "_met", "_firsts", "_bits")
+    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_turns", "_live", "_met", "_firsts", "_bits",
+                 "_looked", "_masks")
 
     def __init__(self, direction: str, phases: list[str], norms: list[Normalised | None],
-                 customer: list[list[tuple[str, str]]], results: list | None = None):
+                 customer: list[list[tuple[str, str]]], results: list | None = None, looked: list | None = None):
         self.direction = direction
         self.phases = phases
         self.norms = norms  # None for a turn left empty
@@ -117,8 +120,11 @@ class Call:
         self._memo: dict = {}
         self._turns: list = [None] * len(norms)  # i: the characters of turn i
         self._live: list = [None] * len(norms)  # i: (characters, pairs, live scanners), see pre
+        # i: (characters, pairs) the turn's own check looked up (None: not known)
+        self._looked = looked if looked is not None else [None] * len(norms)
         self._firsts: dict = {}  # (rule id, i): span of the rule's first match in turn i (None: none)
-        self._bits = call_rules().bits
+        data = call_rules()
+        self._bits, self._masks = data.bits, data.masks
 
     def charset(self, i: int) -> set[str]:
         found = self._turns[i]
@@ -134,9 +140,14 @@ class Call:
         found = self._live[i]
         if found is None:
             text = self.norms[i].text
-            chars = self.charset(i)
-            if len(text) <= _CHARSET_LIMIT:
-                grams = _pairs(text)
+            looked = self._looked[i]
+            if looked is not None:
+                chars, grams = looked
+                self._turns[i] = chars
+            else:
+                chars = self.charset(i)
+                grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
+            if grams is not None:
                 found = (chars, grams, call_rules().index.live(chars, grams))
             else:
                 found = (chars, None, None)
@@ -157,8 +168,19 @@ class Call:
             elif el.firsts is not None and el.firsts.isdisjoint(self.charset(i)):
                 memo[key] = None
                 return None
+            if pos == 0:  # nothing can come earlier
+                memo[key] = pos
+                return pos
             met = self._met[i]
-            for rule in el.rules:
+            rules = el.rules
+            live = self.pre(i)[2] if rules else None
+            if live is not None and not self._masks[el.name] & live:
+                # no scanner of its rules is live: none matches, unless the turn's
+                # own check met one of them (a typing slip put right)
+                if met is not None and any(met.get(rule.id) for rule in rules):
+                    pos = KNOWN
+                rules = ()
+            for rule in rules:
                 if met is not None and rule.id in met:  # the turn's own check decided it
                     if met[rule.id] and pos is None:
                         pos = KNOWN
@@ -360,7 +382,11 @@ def load_call_rules(path: Path = CALLS_FILE) -> CallData:
         used.update((r.id, r) for r in rule.params.get("_also", ()))
     index = _Index(tuple(used.values()), ())
     bits = {r.id: (b, scanners) for (r, b, scanners) in index.active}
-    return CallData(elements, cues, tuple(rules), times, frozenset(r.id for r in rules), index, bits)
+    masks = {name: sum({bits[r.id][0] for r in el.rules}) for name, el in elements.items()}
+    for rule in rules:  # ("also", rule id): the bits of a forbid rule's extra prohibitions
+        if rule.kind == "forbid":
+            masks["also", rule.id] = sum({bits[r.id][0] for r in rule.params.get("_also", ())})
+    return CallData(elements, cues, tuple(rules), times, frozenset(r.id for r in rules), index, bits, masks)
 
 
 def _check_params(w: Where, kind: str, p: dict, elements: dict, cues: dict, macros: dict) -> None:
@@ -628,10 +654,13 @@ def _run_forbid(rule, call, results):
             if f.kind == "forbidden" and f.rule in forbid_ids and f.span is not None:
                 a, b = f.span
                 return [Hit(i, call.norms[i].original[a:b].strip() or _quote_turn(call, i))]
-        norm = call.norms[i]
-        active = _active(call.phases[i])
         if not also:
             continue
+        live = call.pre(i)[2]
+        if live is not None and not call._masks["also", rule.id] & live:
+            continue  # none of them can match this turn
+        norm = call.norms[i]
+        active = _active(call.phases[i])
         for r in also:
             if r.id in active:
                 continue  # its own check covers it
