@@ -148,9 +148,15 @@ def _judge(number: int, phase: str, text: str):
     elif not norm.text or not has_chinese(norm.text):
         result = check_normalised(norm, get_scenario(phase))
     else:
+        from .callrules import turn_index  # loads rules/calls.yaml once
+
         chars = set(norm.text) if norm.chars is None else norm.chars
-        pre = (chars, _pairs(norm.text) if len(norm.text) <= _CHARSET_LIMIT else None)
-        result = _check_with(norm, get_scenario(phase), None, *pre)
+        grams = _pairs(norm.text) if len(norm.text) <= _CHARSET_LIMIT else None
+        # one look-up of the characters and pairs serves the turn's rules and the call's
+        index, bits, masks = turn_index(phase)
+        live = index.live(chars, grams) if grams is not None else None
+        result = _check_with(norm, get_scenario(phase), None, chars, grams, index, live)
+        pre = (chars, grams, live, bits, masks)
     return TurnVerdict(number, phase, text, result, result.score), norm, pre
 
 

@@ -1403,10 +1403,12 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
 
 
 def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set[str],
-                grams: set[str] | None) -> Result:
+                grams: set[str] | None, index: "_Index | None" = None, live: int | None = None) -> Result:
     """``check_normalised`` on a non-empty Chinese answer whose characters
     (``chars``) and, when it is of usual length, pairs of adjacent
-    characters (``grams``) the caller has worked out (a call reuses them)."""
+    characters (``grams``) the caller has worked out (a call reuses them).
+    ``index``: the scenario's index or one that extends it (``extra`` rules),
+    ``live`` its live scanners for these characters and pairs, if known."""
     findings: list[Finding] = []
     error = False
     if original is not None and normalise(original).text == norm.text:
@@ -1421,12 +1423,14 @@ def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set
     findings += turn
 
     # which scanners can match at all, looked up by the characters and pairs present
-    index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
+    if index is None:
+        index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
     comma = "," in text
     joined = False  # the comma-free view, built when a rule first needs it
     active, suggestions = index.active, index.suggestions
     if grams is not None:
-        live = index.live(chars, grams)
+        if live is None:
+            live = index.live(chars, grams)
         # scanners that may match the comma-free view (a superset)
         live_joined = live | index.live_across(text, chars) if comma and index.across_mask else live
         # the rules that may match, in the scenario's order: those with a live
@@ -1549,10 +1553,13 @@ class _Index:
     """
 
     __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "rule_bits", "scanners", "rule_ids",
-                 "active", "requires", "rule_at", "active_mask", "across_mask", "suggestions")
+                 "active", "requires", "rule_at", "active_mask", "across_mask", "suggestions", "by_id")
 
-    def __init__(self, active: tuple[Rule, ...], requires: tuple[Rule, ...], scenario: "Scenario | None" = None):
-        rules = active + requires
+    def __init__(self, active: tuple[Rule, ...], requires: tuple[Rule, ...], scenario: "Scenario | None" = None,
+                 extra: tuple[Rule, ...] = ()):
+        # ``extra``: further rules looked up with the same characters and pairs
+        # (a call's own rules, for a call turn); their bits come after the others
+        rules = active + requires + tuple(extra)
         first_keys: dict[str, int] = {}
         gate_keys: dict[str, int] = {}
         first_free = gate_free = 0
@@ -1588,7 +1595,10 @@ class _Index:
         self.across_mask = sum(b for r, b in zip(active, rule_bits) if r.across_commas)
         # (rule, its scanners' bits, its scanners as (bit, scanner)), in the scenario's order
         entries = tuple(zip(rules, self.rule_bits, self.scanners))
-        self.active, self.requires = entries[:len(active)], entries[len(active):]
+        self.active, self.requires = entries[:len(active)], entries[len(active):len(active) + len(requires)]
+        self.by_id: dict[str, tuple] = {}  # rule id: (its scanners' bits, its scanners)
+        for rule, bits, mine in entries:
+            self.by_id.setdefault(rule.id, (bits, mine))
         # each rule's wording for this scenario (worked out once, not per finding)
         key = scenario.key if scenario is not None else ""
         fallback = scenario.suggestion if scenario is not None else ""
@@ -1657,6 +1667,9 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 _CLAUSE_MARKS = ",.!?;:~"
 _PHRASE_LIMIT = 12
+# (both see at most _PHRASE_LIMIT characters: bounded by the search window)
+_MARK = re.compile("[" + re.escape(_CLAUSE_MARKS) + "]")
+_LAST_MARK = re.compile("(?s:.*)[" + re.escape(_CLAUSE_MARKS) + "]")
 
 
 def _phrase(norm: Normalised, start: int, end: int) -> str:
@@ -1664,10 +1677,10 @@ def _phrase(norm: Normalised, start: int, end: int) -> str:
     is short (a phrase is never cut in the middle), else the match itself."""
     text = norm.text
     lo_from = max(0, start - _PHRASE_LIMIT)
-    cut = max(text.rfind(c, lo_from, start) for c in _CLAUSE_MARKS)
-    lo = cut + 1 if cut >= 0 else (0 if lo_from == 0 else start)
-    ends = [i for i in (text.find(c, end, end + _PHRASE_LIMIT) for c in _CLAUSE_MARKS) if i >= 0]
-    hi = min(ends) if ends else (len(text) if len(text) - end <= _PHRASE_LIMIT else end)
+    last = _LAST_MARK.match(text, lo_from, start)  # the last clause mark before the match
+    lo = last.end() if last is not None else (0 if lo_from == 0 else start)
+    after = _MARK.search(text, end, end + _PHRASE_LIMIT)  # the first one after it
+    hi = after.start() if after is not None else (len(text) if len(text) - end <= _PHRASE_LIMIT else end)
     if hi - lo > _PHRASE_LIMIT:
         lo, hi = start, end
     return norm.quote(lo, hi).strip()
