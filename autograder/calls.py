@@ -154,9 +154,9 @@ def _judge(number: int, phase: str, text: str):
         grams = _pairs(norm.text) if len(norm.text) <= _CHARSET_LIMIT else None
         # one look-up of the characters and pairs serves the turn's rules and the call's
         index, bits, masks = turn_index(phase)
-        live = index.live(chars, grams) if grams is not None else None
-        result = _check_with(norm, get_scenario(phase), None, chars, grams, index, live)
-        pre = (chars, grams, live, bits, masks)
+        lives = index.live_both(chars, grams, norm.text) if grams is not None else None
+        result = _check_with(norm, get_scenario(phase), None, chars, grams, index, lives)
+        pre = (chars, grams, lives and lives[0], bits, masks)
     return TurnVerdict(number, phase, text, result, result.score), norm, pre
 
 

@@ -221,6 +221,9 @@ class Rule:
             return []
         keep = self._keeper(norm)
         if self.unless is None:
+            if keep is None and limit == 1:  # (the first match of finditer)
+                m = self.regex.search(text)
+                return [] if m is None else [m]
             found = self.regex.finditer(text)
             if keep is not None:
                 found = (m for m in found if keep(m))
@@ -1403,12 +1406,13 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
 
 
 def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set[str],
-                grams: set[str] | None, index: "_Index | None" = None, live: int | None = None) -> Result:
+                grams: set[str] | None, index: "_Index | None" = None,
+                lives: tuple[int, int] | None = None) -> Result:
     """``check_normalised`` on a non-empty Chinese answer whose characters
     (``chars``) and, when it is of usual length, pairs of adjacent
     characters (``grams``) the caller has worked out (a call reuses them).
     ``index``: the scenario's index or one that extends it (``extra`` rules),
-    ``live`` its live scanners for these characters and pairs, if known."""
+    ``lives`` its ``live_both`` for this answer, if known."""
     findings: list[Finding] = []
     error = False
     if original is not None and normalise(original).text == norm.text:
@@ -1429,10 +1433,8 @@ def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set
     joined = False  # the comma-free view, built when a rule first needs it
     active, suggestions = index.active, index.suggestions
     if grams is not None:
-        if live is None:
-            live = index.live(chars, grams)
-        # scanners that may match the comma-free view (a superset)
-        live_joined = live | index.live_across(text, chars) if comma and index.across_mask else live
+        # the live scanners, and those that may match the comma-free view (a superset)
+        live, live_joined = lives if lives is not None else index.live_both(chars, grams, text)
         # the rules that may match, in the scenario's order: those with a live
         # scanner, and those that cross commas with one live once they are dropped
         visit = (live & index.active_mask) | (live_joined & index.across_mask)
@@ -1605,12 +1607,21 @@ class _Index:
         self.suggestions = tuple(r.suggestion_for(key) or fallback for r in rules)
 
     def live(self, chars: set[str], grams: set[str]) -> int:
+        return self.live_both(chars, grams)[0]
+
+    def live_both(self, chars: set[str], grams: set[str], text: str = "") -> tuple[int, int]:
+        """``live`` and, when ``text`` has a comma and the index has rules that
+        cross commas, ``live | live_across(text, chars)`` (else ``live``)."""
         keys = self.first_keys
         first = reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.first_free)
         keys = self.gate_keys
         gate = reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.gate_free)
         gate = reduce(or_, map(keys.__getitem__, keys.keys() & grams), gate)
-        return first & gate
+        live = first & gate
+        if not (self.across_mask and "," in text):
+            return live, live
+        across = reduce(or_, [keys.get(a + b, 0) for a, b in _ACROSS_COMMAS.findall(text)], 0)
+        return live, live | (across & first)
 
     def live_across(self, text: str, chars: set[str]) -> int:
         """Scanners made live by the pairs that appear once the commas are
