@@ -1610,8 +1610,11 @@ class _Index:
         return self.live_both(chars, grams)[0]
 
     def live_both(self, chars: set[str], grams: set[str], text: str = "") -> tuple[int, int]:
-        """``live`` and, when ``text`` has a comma and the index has rules that
-        cross commas, ``live | live_across(text, chars)`` (else ``live``)."""
+        """``live`` and the scanners that may match once the commas are
+        dropped: ``live`` plus those made live by the pairs that then appear
+        (the character before a run of commas and the one after; a newly live
+        gate still needs its first character present).  The second is
+        ``live`` when ``text`` has no comma or no rule crosses commas."""
         keys = self.first_keys
         first = reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.first_free)
         keys = self.gate_keys
@@ -1622,17 +1625,6 @@ class _Index:
             return live, live
         across = reduce(or_, [keys.get(a + b, 0) for a, b in _ACROSS_COMMAS.findall(text)], 0)
         return live, live | (across & first)
-
-    def live_across(self, text: str, chars: set[str]) -> int:
-        """Scanners made live by the pairs that appear once the commas are
-        dropped (the character before a run of commas and the one after)."""
-        keys = self.gate_keys
-        gate = reduce(or_, [keys.get(a + b, 0) for a, b in _ACROSS_COMMAS.findall(text)], 0)
-        if not gate:
-            return 0
-        # a newly live gate still needs its first character present
-        keys = self.first_keys
-        return gate & reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.first_free)
 
 
 _ACROSS_COMMAS = re.compile("([^,]),+(?=([^,]))")
