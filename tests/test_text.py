@@ -151,3 +151,12 @@ def test_quoted_and_negated_mentions_are_decided_in_normalisation(raw, unsaid):
     n = normalise(raw)
     got = [n.text[a:b] for a, b in n.unsaid]
     assert got == [normalise(u).text for u in unsaid]
+
+
+def test_the_quick_whitespace_test_agrees_with_the_whitespace_pattern_on_every_character():
+    from autograder.text import _WHITESPACE, _has_space
+
+    wrong = [hex(cp) for cp in range(0x110000)
+             for text in (chr(cp), "你" + chr(cp) + "好")
+             if _has_space(text) != bool(_WHITESPACE.search(text))]
+    assert not wrong

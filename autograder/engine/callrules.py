@@ -98,16 +98,21 @@ class CallData:
     # (elements, forbid ``also``), and each rule's (bits, scanners) in it
     index: _Index | None = None
     bits: dict = field(default_factory=dict)
+    # element name: the bits of all its rules' scanners in ``index`` (none live: no rule can match);
+    # ("also", forbid rule id): the same for its extra prohibitions
+    masks: dict = field(default_factory=dict)
+    used: tuple = ()  # the pack rules the call rules run themselves
 
 
 class Call:
     """A call being checked: the agent's normalised turns, their phases, and
     the customer's lines (each placed after the agent turn before it)."""
 
-    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_turns", "_live", "_met", "_firsts", "_bits")
+    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_turns", "_live", "_met", "_firsts", "_bits",
+                 "_masks")
 
     def __init__(self, direction: str, phases: list[str], norms: list[Normalised | None],
-                 customer: list[list[tuple[str, str]]], results: list | None = None):
+                 customer: list[list[tuple[str, str]]], results: list | None = None, looked: list | None = None):
         self.direction = direction
         self.phases = phases
         self.norms = norms  # None for a turn left empty
@@ -117,8 +122,16 @@ class Call:
         self._memo: dict = {}
         self._turns: list = [None] * len(norms)  # i: the characters of turn i
         self._live: list = [None] * len(norms)  # i: (characters, pairs, live scanners), see pre
+        data = call_rules()
+        # per turn, the bits of the index its characters were looked up in:
+        # the call index, or the turn's own (``turn_index``) when its check did it
+        self._bits, self._masks = [data.bits] * len(norms), [data.masks] * len(norms)
+        for i, seen in enumerate(looked or ()):
+            if seen is not None:  # (characters, pairs, live, bits, masks) from the turn's check
+                chars, grams, live, self._bits[i], self._masks[i] = seen
+                self._turns[i] = chars
+                self._live[i] = (chars, grams, live)
         self._firsts: dict = {}  # (rule id, i): span of the rule's first match in turn i (None: none)
-        self._bits = call_rules().bits
 
     def charset(self, i: int) -> set[str]:
         found = self._turns[i]
@@ -135,8 +148,8 @@ class Call:
         if found is None:
             text = self.norms[i].text
             chars = self.charset(i)
-            if len(text) <= _CHARSET_LIMIT:
-                grams = _pairs(text)
+            grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
+            if grams is not None:
                 found = (chars, grams, call_rules().index.live(chars, grams))
             else:
                 found = (chars, None, None)
@@ -147,18 +160,28 @@ class Call:
         """Where element ``el`` first occurs in agent turn ``i`` (0-based), or None."""
         key = (el.name, i)
         memo = self._memo
-        if key in memo:
-            return memo[key]
+        pos = memo.get(key, _UNSEEN)
+        if pos is not _UNSEEN:
+            return pos
         norm = self.norms[i]
         pos = None
         if norm is not None:
             if self.phases[i] in el.phases:
-                pos = 0
-            elif el.firsts is not None and el.firsts.isdisjoint(self.charset(i)):
+                memo[key] = 0  # nothing can come earlier
+                return 0
+            if el.firsts is not None and el.firsts.isdisjoint(self._turns[i] or self.charset(i)):
                 memo[key] = None
                 return None
             met = self._met[i]
-            for rule in el.rules:
+            rules = el.rules
+            live = self.pre(i)[2] if rules else None
+            if live is not None and not self._masks[i][el.name] & live:
+                # no scanner of its rules is live: none matches, unless the turn's
+                # own check met one of them (a typing slip put right)
+                if met is not None and any(met.get(rule.id) for rule in rules):
+                    pos = KNOWN
+                rules = ()
+            for rule in rules:
                 if met is not None and rule.id in met:  # the turn's own check decided it
                     if met[rule.id] and pos is None:
                         pos = KNOWN
@@ -192,7 +215,7 @@ class Call:
     def rule_hits(self, rule, i: int, limit: int | None = None) -> list[re.Match]:
         """``rule.hits`` on agent turn ``i``, skipped when the call index finds no live scanner."""
         chars, grams, live = self.pre(i)
-        entry = self._bits.get(rule.id) if live is not None else None
+        entry = self._bits[i].get(rule.id) if live is not None else None
         if entry is None:
             return rule.hits(self.norms[i], limit, chars=chars, grams=grams)
         if live & entry[0] and _scan(entry[1], live, self.norms[i].text):
@@ -360,7 +383,35 @@ def load_call_rules(path: Path = CALLS_FILE) -> CallData:
         used.update((r.id, r) for r in rule.params.get("_also", ()))
     index = _Index(tuple(used.values()), ())
     bits = {r.id: (b, scanners) for (r, b, scanners) in index.active}
-    return CallData(elements, cues, tuple(rules), times, frozenset(r.id for r in rules), index, bits)
+    return CallData(elements, cues, tuple(rules), times, frozenset(r.id for r in rules), index, bits,
+                    _masks(bits, elements, rules), tuple(used.values()))
+
+
+def _masks(bits: dict, elements: dict, rules) -> dict:
+    """Each element's and each forbid rule's extra prohibitions' scanner bits in one index."""
+    masks = {name: sum({bits[r.id][0] for r in el.rules}) for name, el in elements.items()}
+    for rule in rules:
+        if rule.kind == "forbid":
+            masks["also", rule.id] = sum({bits[r.id][0] for r in rule.params.get("_also", ())})
+    return masks
+
+
+_TURN_INDEX: dict[str, tuple] = {}
+
+
+def turn_index(phase: str) -> tuple:
+    """(index, bits, masks) for the agent turns of ``phase``: the scenario's
+    index extended with the call rules' own pack rules, so that one look-up
+    of a turn's characters and pairs serves its check and the call layer
+    (the scenario's rules keep their bits: its check runs as usual)."""
+    found = _TURN_INDEX.get(phase)
+    if found is None:
+        data = call_rules()
+        sc = get_scenario(phase)
+        have = {r.id for r in sc.active + sc.requires}
+        index = _Index(sc.active, sc.requires, sc, tuple(r for r in data.used if r.id not in have))
+        found = _TURN_INDEX[phase] = (index, index.by_id, _masks(index.by_id, data.elements, data.rules))
+    return found
 
 
 def _check_params(w: Where, kind: str, p: dict, elements: dict, cues: dict, macros: dict) -> None:
@@ -628,13 +679,19 @@ def _run_forbid(rule, call, results):
             if f.kind == "forbidden" and f.rule in forbid_ids and f.span is not None:
                 a, b = f.span
                 return [Hit(i, call.norms[i].original[a:b].strip() or _quote_turn(call, i))]
-        norm = call.norms[i]
-        active = _active(call.phases[i])
         if not also:
             continue
+        live = call.pre(i)[2]
+        if live is not None and not call._masks[i]["also", rule.id] & live:
+            continue  # none of them can match this turn
+        norm = call.norms[i]
+        active = _active(call.phases[i])
+        bits = call._bits[i]
         for r in also:
             if r.id in active:
                 continue  # its own check covers it
+            if live is not None and not live & bits[r.id][0]:
+                continue  # no scanner of it is live: no match (as first_hit would find)
             found = call.first_hit(r, i)
             if found is not None:
                 return [Hit(i, _phrase(norm, *found))]

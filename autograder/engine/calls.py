@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .engine import FREE, MAX_ANSWER_CHARS, Result, UnknownScenario, check, check_normalised, get_scenario
-from .text import normalise
+from .engine import (_CHARSET_LIMIT, FREE, MAX_ANSWER_CHARS, Result, UnknownScenario, _check_with, _pairs, check,
+                     check_normalised, get_scenario)
+from .text import has_chinese, normalise
 
 __all__ = ["TurnVerdict", "CallFinding", "CallResult", "check_call", "agent_phases", "DEFAULT_WEIGHTS"]
 
@@ -135,15 +136,28 @@ def _weights(spec: Mapping) -> tuple[float, float]:
 
 
 def _judge(number: int, phase: str, text: str):
-    """The turn's verdict and its normalised text (None when empty)."""
+    """The turn's verdict, its normalised text (None when empty) and the
+    characters and pairs the check looked up (None when it stopped early),
+    which the call-level rules reuse."""
     if not text.strip():
-        return TurnVerdict(number, phase, text, None, 0.0), None
+        return TurnVerdict(number, phase, text, None, 0.0), None, None
     norm = normalise(text)
+    pre = None
     if len(text) > MAX_ANSWER_CHARS:
         result = check(text, phase)  # fails at once: over the length cap
-    else:
+    elif not norm.text or not has_chinese(norm.text):
         result = check_normalised(norm, get_scenario(phase))
-    return TurnVerdict(number, phase, text, result, result.score), norm
+    else:
+        from .callrules import turn_index  # loads rules/calls.yaml once
+
+        chars = set(norm.text) if norm.chars is None else norm.chars
+        grams = _pairs(norm.text) if len(norm.text) <= _CHARSET_LIMIT else None
+        # one look-up of the characters and pairs serves the turn's rules and the call's
+        index, bits, masks = turn_index(phase)
+        lives = index.live_both(chars, grams, norm.text) if grams is not None else None
+        result = _check_with(norm, get_scenario(phase), None, chars, grams, index, lives)
+        pre = (chars, grams, lives and lives[0], bits, masks)
+    return TurnVerdict(number, phase, text, result, result.score), norm, pre
 
 
 def check_call(turns: Sequence[str], spec: Mapping) -> CallResult:
@@ -171,16 +185,17 @@ def check_call(turns: Sequence[str], spec: Mapping) -> CallResult:
     if direction not in DIRECTIONS:
         raise ValueError(f"direction 应是 inbound（呼入）或 outbound（呼出），而不是 {direction!r}。")
     wt, wc = _weights(spec)
-    verdicts, norms = [], []
+    verdicts, norms, looked = [], [], []
     for n, (phase, text) in enumerate(zip(phases, turns), 1):
         if text is None:
             text = ""
         if not isinstance(text, str):
             raise ValueError(f"第{n}句应是一段文字，而不是 {type(text).__name__}。")
-        verdict, norm = _judge(n, phase, text)
+        verdict, norm, pre = _judge(n, phase, text)
         verdicts.append(verdict)
         norms.append(norm)
-    findings, call_score = _call_findings(verdicts, norms, spec, phases, direction)
+        looked.append(pre)
+    findings, call_score = _call_findings(verdicts, norms, spec, phases, direction, looked)
     turn_score = sum(v.score for v in verdicts) / len(verdicts) if verdicts else 0.0
     score = round(wt * turn_score + wc * call_score, 4)
     passed = not any(f.level == "error" for f in findings)
@@ -219,7 +234,7 @@ def _customer_norm(line: str) -> str:
 
 
 def _call_findings(verdicts: list[TurnVerdict], norms: list, spec: Mapping, phases: list[str],
-                   direction: str) -> tuple[list[CallFinding], float]:
+                   direction: str, looked: list | None = None) -> tuple[list[CallFinding], float]:
     """The call-level findings and the share of the call-level rules met."""
     from .callrules import Call, call_rules, run  # first call only: loads rules/calls.yaml
 
@@ -233,7 +248,7 @@ def _call_findings(verdicts: list[TurnVerdict], norms: list, spec: Mapping, phas
             raise ValueError(f"requirements 里有不存在的规则：{', '.join(map(str, unknown))}；"
                              f"可用的有 {', '.join(sorted(data.ids))}。")
     results = [v.result for v in verdicts]
-    call = Call(direction, phases, norms, customer_lines(spec), results)
+    call = Call(direction, phases, norms, customer_lines(spec), results, looked)
     findings: list[CallFinding] = []
     applicable = failed = 0
     empty = [v.number for v in verdicts if v.result is None]

@@ -54,7 +54,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import islice
+from operator import or_
 from pathlib import Path
 from typing import NamedTuple
 
@@ -219,6 +221,9 @@ class Rule:
             return []
         keep = self._keeper(norm)
         if self.unless is None:
+            if keep is None and limit == 1:  # (the first match of finditer)
+                m = self.regex.search(text)
+                return [] if m is None else [m]
             found = self.regex.finditer(text)
             if keep is not None:
                 found = (m for m in found if keep(m))
@@ -368,27 +373,34 @@ def _agent_acts(text: str, start: int, others: "_Lazy") -> bool:
     return bool(_AGENT.search(after)) or bool(_CAUSE.search(before))
 
 
-def _joined_view(norm: Normalised):
+def _joined_view(norm: Normalised, pairs: bool = True):
     """The text without its commas (a view to match on) and its character
-    pairs (None for a long text), or None when it has no comma."""
+    pairs (None for a long text, or when ``pairs`` is false: the caller
+    has its own pre-check), or None when it has no comma."""
     if "," not in norm.text:
         return None
     text = norm.text.replace(",", "")
-    grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
+    grams = _pairs(text) if pairs and len(text) <= _CHARSET_LIMIT else None
     return Normalised(text, text, None, ()), grams
 
 
 def _joined_hits(rule: Rule, norm: Normalised, limit: int | None, joined=False,
-                 chars: set[str] | None = None) -> list[tuple[int, int]]:
+                 chars: set[str] | None = None, *, live: int | None = None,
+                 scanners: tuple = ()) -> list[tuple[int, int]]:
     """Matches of a prohibition across a comma put inside a phrase (我怎么，知道),
     as spans of ``norm.text``: only those that cross a comma between two Han
-    characters (a comma between clauses is not an evasion)."""
+    characters (a comma between clauses is not an evasion).  ``live``: the
+    scenario index's scanners that may match the comma-free view, and
+    ``scanners`` the rule's own (bit, scanner) pairs: then only those run."""
     if joined is False:
         joined = _joined_view(norm)
     if joined is None:
         return []
     view, grams = joined
-    found = rule.hits(view, None, chars=chars, grams=grams)
+    if live is not None:
+        found = rule.hits(view, None, checked=True) if _scan(scanners, live, view.text) else []
+    else:
+        found = rule.hits(view, None, chars=chars, grams=grams)
     if not found:
         return []
     text = norm.text
@@ -1388,6 +1400,19 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
             f"「{_short(norm.original)}」里没有中文：请用中文写出完整的服务用语。", (0, len(norm.original)),
             sc.suggestion)], sc.key)
 
+    text = norm.text
+    chars = set(text) if norm.chars is None else norm.chars
+    return _check_with(norm, sc, original, chars, _pairs(text) if len(text) <= _CHARSET_LIMIT else None)
+
+
+def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set[str],
+                grams: set[str] | None, index: "_Index | None" = None,
+                lives: tuple[int, int] | None = None) -> Result:
+    """``check_normalised`` on a non-empty Chinese answer whose characters
+    (``chars``) and, when it is of usual length, pairs of adjacent
+    characters (``grams``) the caller has worked out (a call reuses them).
+    ``index``: the scenario's index or one that extends it (``extra`` rules),
+    ``lives`` its ``live_both`` for this answer, if known."""
     findings: list[Finding] = []
     error = False
     if original is not None and normalise(original).text == norm.text:
@@ -1397,20 +1422,34 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
     # the characters present decide which rules can match at all, and (for
     # an answer of usual length) the pairs of adjacent characters too
     text = norm.text
-    chars = set(text) if norm.chars is None else norm.chars
-    grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
     turn = _turn_findings(norm, sc, chars)
     error |= bool(turn)
     findings += turn
 
     # which scanners can match at all, looked up by the characters and pairs present
-    index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
-    live = index.live(chars, grams) if grams is not None else None
+    if index is None:
+        index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
     comma = "," in text
     joined = False  # the comma-free view, built when a rule first needs it
-    live_joined = None  # scanners that may match the comma-free view (a superset)
-    for rule, bits, scanners in index.active:
-        spans = None  # (a long answer: each rule's own pre-check decides)
+    active, suggestions = index.active, index.suggestions
+    if grams is not None:
+        # the live scanners, and those that may match the comma-free view (a superset)
+        live, live_joined = lives if lives is not None else index.live_both(chars, grams, text)
+        # the rules that may match, in the scenario's order: those with a live
+        # scanner, and those that cross commas with one live once they are dropped
+        visit = (live & index.active_mask) | (live_joined & index.across_mask)
+        order = []
+        rule_at, rule_bits = index.rule_at, index.rule_bits
+        while visit:
+            position = rule_at[(visit & -visit).bit_length() - 1]
+            order.append(position)
+            visit &= ~rule_bits[position]
+    else:  # a long answer: each rule's own pre-check decides
+        live = live_joined = None
+        order = range(len(active))
+    for position in order:
+        rule, bits, scanners = active[position]
+        spans = None
         if live is not None and not (live & bits and _scan(scanners, live, text)):
             if not (comma and rule.across_commas):
                 continue  # nothing this rule could match
@@ -1421,7 +1460,7 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
             hits = rule.hits(norm, chars=chars, grams=grams, checked=live is not None)
             if len(hits) <= rule.maximum:
                 continue
-            suggestion = rule.suggestion_for(sc.key) or sc.suggestion
+            suggestion = suggestions[position]
             m = hits[rule.maximum]  # the first occurrence over the limit
             error |= rule.level == "error"
             a, b = norm.span(m.start(), m.end())
@@ -1433,15 +1472,18 @@ def check_normalised(norm: Normalised, sc: Scenario, *, original: str | None = N
             spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars, grams=grams,
                                                  checked=live is not None)]
         if rule.across_commas and comma and len(spans) < MAX_HITS_PER_RULE:
-            if live is not None and live_joined is None:
-                live_joined = live | index.live_across(text, chars)
-            if live is None or live_joined & bits:
+            if live is None:
                 if joined is False:
                     joined = _joined_view(norm)
                 spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars)
+            elif live_joined & bits:
+                if joined is False:
+                    joined = _joined_view(norm, pairs=False)
+                spans += _joined_hits(rule, norm, MAX_HITS_PER_RULE - len(spans), joined, chars,
+                                      live=live_joined, scanners=scanners)
         if not spans:
             continue
-        suggestion = rule.suggestion_for(sc.key) or sc.suggestion
+        suggestion = suggestions[position]
         error |= rule.level == "error"
         kind = _LEVEL_KIND[rule.level]
         for s, e in spans:
@@ -1506,24 +1548,33 @@ class _Index:
     A scanner is live when one of its first characters is present (or it has
     none known) and its gate is open (or it has none): the same two tests as
     ``Rule.may_match`` with the pairs known, done for all rules at once.
+
+    Bits are given out in rule order, so walking the set bits of the live
+    mask from the lowest visits the rules that may match in the scenario's
+    order (``rule_at``: the active rule each bit belongs to), and no other.
     """
 
     __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "rule_bits", "scanners", "rule_ids",
-                 "active", "requires")
+                 "active", "requires", "rule_at", "active_mask", "across_mask", "suggestions", "by_id")
 
-    def __init__(self, active: tuple[Rule, ...], requires: tuple[Rule, ...]):
-        rules = active + requires
+    def __init__(self, active: tuple[Rule, ...], requires: tuple[Rule, ...], scenario: "Scenario | None" = None,
+                 extra: tuple[Rule, ...] = ()):
+        # ``extra``: further rules looked up with the same characters and pairs
+        # (a call's own rules, for a call turn); their bits come after the others
+        rules = active + requires + tuple(extra)
         first_keys: dict[str, int] = {}
         gate_keys: dict[str, int] = {}
         first_free = gate_free = 0
         rule_bits: list[int] = []
         scanners: list[tuple] = []
+        rule_at: list[int] = []
         n = 0
-        for rule in rules:
+        for position, rule in enumerate(rules):
             mine = []
             for (first, scanner), gate in zip(rule.scanners, rule.gates):
                 bit = 1 << n
                 n += 1
+                rule_at.append(position)
                 mine.append((bit, scanner))
                 if first is None:
                     first_free |= bit
@@ -1541,41 +1592,46 @@ class _Index:
         self.first_free, self.gate_free = first_free, gate_free
         self.rule_bits, self.scanners = tuple(rule_bits), tuple(scanners)
         self.rule_ids = tuple(r.id for r in rules)
+        self.rule_at = tuple(rule_at)
+        self.active_mask = sum(rule_bits[:len(active)])
+        self.across_mask = sum(b for r, b in zip(active, rule_bits) if r.across_commas)
         # (rule, its scanners' bits, its scanners as (bit, scanner)), in the scenario's order
         entries = tuple(zip(rules, self.rule_bits, self.scanners))
-        self.active, self.requires = entries[:len(active)], entries[len(active):]
+        self.active, self.requires = entries[:len(active)], entries[len(active):len(active) + len(requires)]
+        self.by_id: dict[str, tuple] = {}  # rule id: (its scanners' bits, its scanners)
+        for rule, bits, mine in entries:
+            self.by_id.setdefault(rule.id, (bits, mine))
+        # each rule's wording for this scenario (worked out once, not per finding)
+        key = scenario.key if scenario is not None else ""
+        fallback = scenario.suggestion if scenario is not None else ""
+        self.suggestions = tuple(r.suggestion_for(key) or fallback for r in rules)
 
     def live(self, chars: set[str], grams: set[str]) -> int:
-        first, gate = self.first_free, self.gate_free
-        keys = self.first_keys
-        for ch in keys.keys() & chars:
-            first |= keys[ch]
-        keys = self.gate_keys
-        for key in keys.keys() & chars:
-            gate |= keys[key]
-        for key in keys.keys() & grams:
-            gate |= keys[key]
-        return first & gate
+        return self.live_both(chars, grams)[0]
 
-    def live_across(self, text: str, chars: set[str]) -> int:
-        """Scanners made live by the pairs that appear once the commas are
-        dropped (the character before a run of commas and the one after)."""
-        gate = 0
+    def live_both(self, chars: set[str], grams: set[str], text: str = "") -> tuple[int, int]:
+        """``live`` and the scanners that may match once the commas are
+        dropped: ``live`` plus those made live by the pairs that then appear
+        (the character before a run of commas and the one after; a newly live
+        gate still needs its first character present).  The second is
+        ``live`` when ``text`` has no comma or no rule crosses commas."""
+        keys = self.first_keys
+        first = reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.first_free)
         keys = self.gate_keys
-        for a, b in _ACROSS_COMMAS.findall(text):
-            gate |= keys.get(a + b, 0)
-        # a newly live gate still needs its first character present
-        first = self.first_free
-        for ch in self.first_keys.keys() & chars:
-            first |= self.first_keys[ch]
-        return gate & first
+        gate = reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.gate_free)
+        gate = reduce(or_, map(keys.__getitem__, keys.keys() & grams), gate)
+        live = first & gate
+        if not (self.across_mask and "," in text):
+            return live, live
+        across = reduce(or_, [keys.get(a + b, 0) for a, b in _ACROSS_COMMAS.findall(text)], 0)
+        return live, live | (across & first)
 
 
 _ACROSS_COMMAS = re.compile("([^,]),+(?=([^,]))")
 
 
 def _scenario_index(sc: Scenario) -> _Index:
-    index = _Index(sc.active, sc.requires)
+    index = _Index(sc.active, sc.requires, sc)
     sc.lookup.append(index)
     return index
 
@@ -1614,6 +1670,9 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 _CLAUSE_MARKS = ",.!?;:~"
 _PHRASE_LIMIT = 12
+# (both see at most _PHRASE_LIMIT characters: bounded by the search window)
+_MARK = re.compile("[" + re.escape(_CLAUSE_MARKS) + "]")
+_LAST_MARK = re.compile("(?s:.*)[" + re.escape(_CLAUSE_MARKS) + "]")
 
 
 def _phrase(norm: Normalised, start: int, end: int) -> str:
@@ -1621,10 +1680,10 @@ def _phrase(norm: Normalised, start: int, end: int) -> str:
     is short (a phrase is never cut in the middle), else the match itself."""
     text = norm.text
     lo_from = max(0, start - _PHRASE_LIMIT)
-    cut = max(text.rfind(c, lo_from, start) for c in _CLAUSE_MARKS)
-    lo = cut + 1 if cut >= 0 else (0 if lo_from == 0 else start)
-    ends = [i for i in (text.find(c, end, end + _PHRASE_LIMIT) for c in _CLAUSE_MARKS) if i >= 0]
-    hi = min(ends) if ends else (len(text) if len(text) - end <= _PHRASE_LIMIT else end)
+    last = _LAST_MARK.match(text, lo_from, start)  # the last clause mark before the match
+    lo = last.end() if last is not None else (0 if lo_from == 0 else start)
+    after = _MARK.search(text, end, end + _PHRASE_LIMIT)  # the first one after it
+    hi = after.start() if after is not None else (len(text) if len(text) - end <= _PHRASE_LIMIT else end)
     if hi - lo > _PHRASE_LIMIT:
         lo, hi = start, end
     return norm.quote(lo, hi).strip()

@@ -57,6 +57,7 @@ assert all(len(k) == len(v) for k, v in _WORD_FOLD.items())
 # one of these is in every word folded: a quick test before the regex
 _WORD_FOLD_MARKS = ("么", "著", "麽")
 assert all(any(m in k for m in _WORD_FOLD_MARKS) for k in _WORD_FOLD)
+_WORD_FOLD_MARK_SET = frozenset(_WORD_FOLD_MARKS)
 _WORD_FOLD_RE = re.compile("|".join(sorted(map(re.escape, _WORD_FOLD), key=len, reverse=True)))
 # whitespace, and invisible characters pasted from web pages (zero-width
 # space/joiners, word joiner, BOM, soft hyphen): dropped like spaces
@@ -67,7 +68,9 @@ _INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
 def _has_space(text: str) -> bool:
     """Would _WHITESPACE find anything?  (str.split and re's \\s agree on
     what whitespace is, and both run in C; the regex is slower on long text.)"""
-    if not text:
+    if not text or (" " not in text and text.isprintable()):
+        # every whitespace character but " " and every invisible one above is
+        # unprintable (categories Z*, Cc, Cf): a printable text has none of them
         return False
     parts = text.split(None, 1)
     return len(parts) != 1 or len(parts[0]) != len(text) or any(ch in text for ch in _INVISIBLE)
@@ -299,7 +302,7 @@ def normalise(text: str) -> Normalised:
     for variant in _VARIANTS:
         if variant in text:
             text = text.replace(variant, "你")
-    if any(mark in text for mark in _WORD_FOLD_MARKS) and _WORD_FOLD_RE.search(text):
+    if not _WORD_FOLD_MARK_SET.isdisjoint(text) and _WORD_FOLD_RE.search(text):
         text = _WORD_FOLD_RE.sub(lambda m: _WORD_FOLD[m.group()], text)
 
     # Stage 3: drop whitespace (also trims).
