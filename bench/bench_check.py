@@ -117,7 +117,7 @@ def measure_per_check(seconds: float = 2.0) -> dict:
 
 def measure_long(repeats: int = 5) -> dict:
     from autograder import check
-    from autograder.engine.engine import scenarios
+    from autograder.engine import scenarios
 
     keys = [s.key for s in scenarios()]
     for key in keys:  # compile what the checks need first: this times matching
@@ -144,7 +144,7 @@ def measure_long(repeats: int = 5) -> dict:
 def measure_sweep(length: int = 200_000, quick: bool = False) -> dict:
     """Every pattern character repeated, every rule example repeated, in every scenario."""
     from autograder import check
-    from autograder.engine.engine import scenarios
+    from autograder.engine import scenarios
     try:
         from autograder.devtools.sweep import example_texts, sweep_characters
     except ImportError:

@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def _answers() -> list[tuple[str, str, str | None]]:
     """(scenario, text, original) triples, in a fixed order."""
-    from autograder.bank import load_bank, questions
-    from autograder.engine import FREE, rules, scenarios
+    from autograder.questionbank.load import load_bank, questions
+    from autograder.engine.engine import FREE, rules, scenarios
     from bench_check import UTTERANCES
 
     keys = [s.key for s in scenarios()] + [FREE]
@@ -60,7 +60,7 @@ def _answers() -> list[tuple[str, str, str | None]]:
 
 
 def _long() -> list[tuple[str, str]]:
-    from autograder.engine import scenarios
+    from autograder.engine.engine import scenarios
     from bench_check import LONG_INPUTS
 
     texts = [t[:3000] for t in LONG_INPUTS.values()] + [list(LONG_INPUTS.values())[0][:12000]]
@@ -68,8 +68,8 @@ def _long() -> list[tuple[str, str]]:
 
 
 def _calls() -> list[tuple[list, dict]]:
-    from autograder.bank import load_bank, questions
-    from autograder.callrules import call_rules, example_call
+    from autograder.questionbank.load import load_bank, questions
+    from autograder.engine.callrules import call_rules, example_call
 
     out = []
     for path in sorted((ROOT / "tests" / "data" / "calls").glob("*.yaml")):

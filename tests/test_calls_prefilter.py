@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import calls
-from autograder.callrules import call_rules, example_call, turn_index
-from autograder.engine import _pairs, _scenario_index, get_scenario, scenarios
+from autograder.engine import calls
+from autograder.engine.callrules import call_rules, example_call, turn_index
+from autograder.engine.engine import _pairs, _scenario_index, get_scenario, scenarios
 
 DATA = Path(__file__).parent / "data" / "calls"
 

@@ -154,7 +154,7 @@ def test_quoted_and_negated_mentions_are_decided_in_normalisation(raw, unsaid):
 
 
 def test_the_quick_whitespace_test_agrees_with_the_whitespace_pattern_on_every_character():
-    from autograder.text import _WHITESPACE, _has_space
+    from autograder.engine.text import _WHITESPACE, _has_space
 
     wrong = [hex(cp) for cp in range(0x110000)
              for text in (chr(cp), "你" + chr(cp) + "好")
