@@ -8,6 +8,16 @@ The rule packs are data in ``rules/``.  ``schema`` (YAML with file-and-item
 errors) serves every later stage too.  Nothing here imports a later stage.
 """
 
-from .engine import Finding, Result, Rule, Scenario, check, check_normalised, get_scenario, rules, scenarios
+from .engine import (
+    Finding,
+    Result,
+    Rule,
+    Scenario,
+    check,
+    check_normalised,
+    get_scenario,
+    rules,
+    scenarios,
+)
 
 __all__ = ["Finding", "Result", "Rule", "Scenario", "check", "check_normalised", "get_scenario", "rules", "scenarios"]

@@ -34,8 +34,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import (_CHARSET_LIMIT, RULES_DIR, _expand, _Index, _pairs, _scan, _scanner_specs, _load_macros, _phrase,
-                     get_scenario, rules as engine_rules)
+from .engine import (
+    _CHARSET_LIMIT,
+    RULES_DIR,
+    _expand,
+    _Index,
+    _load_macros,
+    _pairs,
+    _phrase,
+    _scan,
+    _scanner_specs,
+    get_scenario,
+)
+from .engine import rules as engine_rules
 from .schema import SchemaError, Where, load_yaml
 from .text import Normalised
 

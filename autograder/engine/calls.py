@@ -13,8 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .engine import (_CHARSET_LIMIT, FREE, MAX_ANSWER_CHARS, Result, UnknownScenario, _check_with, _pairs, check,
-                     check_normalised, get_scenario)
+from .engine import (
+    _CHARSET_LIMIT,
+    FREE,
+    MAX_ANSWER_CHARS,
+    Result,
+    UnknownScenario,
+    _check_with,
+    _pairs,
+    check,
+    check_normalised,
+    get_scenario,
+)
 from .text import has_chinese, normalise
 
 __all__ = ["TurnVerdict", "CallFinding", "CallResult", "check_call", "agent_phases", "DEFAULT_WEIGHTS"]
@@ -236,7 +246,11 @@ def _customer_norm(line: str) -> str:
 def _call_findings(verdicts: list[TurnVerdict], norms: list, spec: Mapping, phases: list[str],
                    direction: str, looked: list | None = None) -> tuple[list[CallFinding], float]:
     """The call-level findings and the share of the call-level rules met."""
-    from .callrules import Call, call_rules, run  # first call only: loads rules/calls.yaml
+    from .callrules import (  # first call only: loads rules/calls.yaml
+        Call,
+        call_rules,
+        run,
+    )
 
     data = call_rules()
     wanted = spec.get("requirements")
