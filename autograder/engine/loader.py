@@ -79,20 +79,10 @@ def _compile(where: Where, alternatives: list[str], what: str = "pattern") -> re
         raise where.error(f"{what}s do not compile together: {exc}") from exc
 
 
-def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: Macros,
-               strict: bool = True, source: str = "") -> dict:
-    """Validate one YAML rule into plain data (see ``_build_rule``)."""
-    rid = where.need(raw, "id", str)
-    where = where.at(rid)
-    where.only(raw, _RULE_FIELDS)
-    if default_kind == "forbid" and raw.get("frames"):
-        default_kind = "tone"  # a rule made of frames is a tone rule
-    kind = where.need(raw, "kind", str, optional=True, default=default_kind)
-    if kind not in KINDS:
-        raise where.error(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    level = where.need(raw, "level", str, optional=True, default="error")
-    if level not in LEVELS:
-        raise where.error(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+def _rule_alternatives(where: Where, raw: dict, kind: str, macros: Macros) -> tuple[list[str], list[str], list[str]]:
+    """A rule's regex alternatives from its phrases, patterns and frames: (the
+    alternatives of its regex, those its scanners look for, the frames opening
+    with the customer)."""
     phrases = where.strings(raw, "phrases", optional=True)
     patterns = [_expand(where, p, macros) for p in where.strings(raw, "patterns", optional=True)]
     frames = where.need(raw, "frames", list, optional=True, default=[])
@@ -115,19 +105,22 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
     alternatives = alternatives + [f"(?P<lead{i}>{x})" for i, x in enumerate(led)]
     if not alternatives:
         raise where.error("needs 'phrases', 'patterns' or (tone) 'frames'")
-    unless = [_expand(where, p, macros) for p in where.strings(raw, "unless", optional=True)]
-    message = where.need(raw, "message", str).strip()
-    if kind in ("forbid", "tone") and "{match}" not in message:
-        raise where.error("a forbid rule's message must quote the text: put {match} in it")
+    return alternatives, scan_alternatives, led
+
+
+def _examples(where: Where, raw: dict) -> tuple[list[str], list[str]]:
+    """The utterances a rule or order must flag and those it must not."""
     ex = where.need(raw, "examples", dict)
     where.only(ex, {"flag", "ok"})
     flag = list(where.strings(ex, "flag", optional=True))
     ok = list(where.strings(ex, "ok", optional=True))
     if not flag or not ok:
         raise where.error("needs examples: at least one under 'flag' and one under 'ok'")
-    maximum = where.need(raw, "max", int, optional=True, default=0)
-    if maximum < 0:
-        raise where.error(f"max must be 0 or more, got {maximum}")
+    return flag, ok
+
+
+def _suggestions(where: Where, raw: dict, message: str) -> tuple[str, dict]:
+    """A rule's default wording and its per-scenario wordings."""
     suggestion = where.need(raw, "suggestion", str, optional=True, default="").strip()
     suggestions = where.need(raw, "suggestions", dict, optional=True, default={})
     for key, text in suggestions.items():
@@ -135,19 +128,50 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
             raise where.error("'suggestions' maps a scenario key to a wording")
     if "{suggestion}" in message and not suggestion:
         raise where.error("the message uses {suggestion}: give a default 'suggestion'")
+    return suggestion, suggestions
+
+
+def _compile_rule(where: Where, alternatives: list[str], unless: list[str], actor: list[str]) -> None:
+    regex = _compile(where, alternatives)
+    if regex.fullmatch(""):
+        raise where.error("a pattern matches the empty string: every pattern must need at least one character")
+    if unless:
+        _compile(where, unless, "unless pattern")
+    if actor:
+        _compile(where, actor, "actor pattern")
+
+
+def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: Macros,
+               strict: bool = True, source: str = "") -> dict:
+    """Validate one YAML rule into plain data (see ``_build_rule``)."""
+    rid = where.need(raw, "id", str)
+    where = where.at(rid)
+    where.only(raw, _RULE_FIELDS)
+    if default_kind == "forbid" and raw.get("frames"):
+        default_kind = "tone"  # a rule made of frames is a tone rule
+    kind = where.need(raw, "kind", str, optional=True, default=default_kind)
+    if kind not in KINDS:
+        raise where.error(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    level = where.need(raw, "level", str, optional=True, default="error")
+    if level not in LEVELS:
+        raise where.error(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    alternatives, scan_alternatives, led = _rule_alternatives(where, raw, kind, macros)
+    unless = [_expand(where, p, macros) for p in where.strings(raw, "unless", optional=True)]
+    message = where.need(raw, "message", str).strip()
+    if kind in ("forbid", "tone") and "{match}" not in message:
+        raise where.error("a forbid rule's message must quote the text: put {match} in it")
+    flag, ok = _examples(where, raw)
+    maximum = where.need(raw, "max", int, optional=True, default=0)
+    if maximum < 0:
+        raise where.error(f"max must be 0 or more, got {maximum}")
+    suggestion, suggestions = _suggestions(where, raw, message)
     actor = [_expand(where, p, macros) for p in where.strings(raw, "actor", optional=True)]
     if actor and kind != "require":
         raise where.error("'actor' belongs to require rules")
     in_quotes = where.need(raw, "in_quotes", bool, optional=True, default=False)
     across_commas = where.need(raw, "across_commas", bool, optional=True, default=False)
     if strict:  # compile now, so that a bad regex is reported with its file and rule id
-        regex = _compile(where, alternatives)
-        if regex.fullmatch(""):
-            raise where.error("a pattern matches the empty string: every pattern must need at least one character")
-        if unless:
-            _compile(where, unless, "unless pattern")
-        if actor:
-            _compile(where, actor, "actor pattern")
+        _compile_rule(where, alternatives, unless, actor)
     return {
         "where": f"{where.path}: {rid}",
         "id": rid, "kind": kind, "level": level, "message": message,
@@ -188,11 +212,7 @@ def _order_spec(where: Where, raw: dict, key: str, requires: list[dict], macros:
     message = where.need(raw, "message", str).strip()
     if "{match}" not in message:
         raise where.error("an order message must quote the text: put {match} in it")
-    ex = where.need(raw, "examples", dict)
-    where.only(ex, {"flag", "ok"})
-    flag, ok = list(where.strings(ex, "flag", optional=True)), list(where.strings(ex, "ok", optional=True))
-    if not flag or not ok:
-        raise where.error("needs examples: at least one under 'flag' and one under 'ok'")
+    flag, ok = _examples(where, raw)
     return {"where": f"{where.path}: {oid}", "id": oid, "first": first, "then": then, "later": later,
             "level": level, "message": message, "flag": flag, "ok": ok,
             "suggestion": where.need(raw, "suggestion", str, optional=True, default="").strip(),
@@ -242,6 +262,45 @@ def _load_macros(directory: Path, strict: bool = True) -> Macros:
 
 
 
+def _scenario_spec(where: Where, raw: dict, names: list[str], smacros: Macros, strict: bool,
+                   earlier: list[dict]) -> dict:
+    """Validate one scenario of ``scenarios.yaml`` (``earlier``: the ones before it)."""
+    key = where.need(raw, "key", str)
+    w = where.at(key)
+    w.only(raw, {"key", "title", "situation", "families", "requires", "forbids", "note",
+                 "order", "suggestion", "source", "signature", "conflicts"})
+    source = w.need(raw, "source", str, optional=True, default="")
+    extra = list(w.strings(raw, "families", optional=True))
+    for fam in extra:
+        if fam not in names:
+            raise w.error(f"unknown rule family {fam!r}; known: {', '.join(names)}")
+    requires = [_rule_spec(w, r, key, "require", smacros, strict, source)
+                for r in w.need(raw, "requires", list)]
+    forbids = [_rule_spec(w, r, key, "forbid", smacros, strict, source)
+               for r in w.need(raw, "forbids", list, optional=True, default=[])]
+    orders = [_order_spec(w, r, key, requires, smacros, strict, source)
+              for r in w.need(raw, "order", list, optional=True, default=[])]
+    signature = [_expand(w, p, smacros) for p in w.strings(raw, "signature", optional=True)]
+    if strict and signature:
+        _compile(w, signature, "signature pattern")
+    for r in requires + forbids:
+        if not r["id"].startswith(key + "."):
+            raise where.at(r["id"]).error(f"rule ids of scenario {key!r} must start with '{key}.'")
+    if any(r["kind"] != "require" for r in requires) or any(r["kind"] == "require" for r in forbids):
+        raise w.error("'requires' holds require rules; 'forbids' holds forbid/count rules")
+    if not requires:
+        raise w.error("a scenario needs at least one requirement")
+    if any(s["key"] == key for s in earlier):
+        raise w.error("scenario key defined twice")
+    return {
+        "key": key, "title": w.need(raw, "title", str), "situation": w.need(raw, "situation", str),
+        "families": extra, "requires": requires, "forbids": forbids, "orders": orders,
+        "suggestion": w.need(raw, "suggestion", str, optional=True, default="").strip(),
+        "source": source, "signature": signature,
+        "conflicts": list(w.strings(raw, "conflicts", optional=True)),
+    }
+
+
 def pack_spec(directory: Path = RULES_DIR, strict: bool = True) -> dict:
     """The validated rule pack as plain data.
 
@@ -267,40 +326,7 @@ def pack_spec(directory: Path = RULES_DIR, strict: bool = True) -> dict:
     smacros = _macros(where, data.get("macros"), macros, strict)
     scenarios: list[dict] = []
     for raw in where.need(data, "scenarios", list):
-        key = where.need(raw, "key", str)
-        w = where.at(key)
-        w.only(raw, {"key", "title", "situation", "families", "requires", "forbids", "note",
-                     "order", "suggestion", "source", "signature", "conflicts"})
-        source = w.need(raw, "source", str, optional=True, default="")
-        extra = list(w.strings(raw, "families", optional=True))
-        for fam in extra:
-            if fam not in names:
-                raise w.error(f"unknown rule family {fam!r}; known: {', '.join(names)}")
-        requires = [_rule_spec(w, r, key, "require", smacros, strict, source)
-                    for r in w.need(raw, "requires", list)]
-        forbids = [_rule_spec(w, r, key, "forbid", smacros, strict, source)
-                   for r in w.need(raw, "forbids", list, optional=True, default=[])]
-        orders = [_order_spec(w, r, key, requires, smacros, strict, source)
-                  for r in w.need(raw, "order", list, optional=True, default=[])]
-        signature = [_expand(w, p, smacros) for p in w.strings(raw, "signature", optional=True)]
-        if strict and signature:
-            _compile(w, signature, "signature pattern")
-        for r in requires + forbids:
-            if not r["id"].startswith(key + "."):
-                raise where.at(r["id"]).error(f"rule ids of scenario {key!r} must start with '{key}.'")
-        if any(r["kind"] != "require" for r in requires) or any(r["kind"] == "require" for r in forbids):
-            raise w.error("'requires' holds require rules; 'forbids' holds forbid/count rules")
-        if not requires:
-            raise w.error("a scenario needs at least one requirement")
-        if any(s["key"] == key for s in scenarios):
-            raise w.error("scenario key defined twice")
-        scenarios.append({
-            "key": key, "title": w.need(raw, "title", str), "situation": w.need(raw, "situation", str),
-            "families": extra, "requires": requires, "forbids": forbids, "orders": orders,
-            "suggestion": w.need(raw, "suggestion", str, optional=True, default="").strip(),
-            "source": source, "signature": signature,
-            "conflicts": list(w.strings(raw, "conflicts", optional=True)),
-        })
+        scenarios.append(_scenario_spec(where, raw, names, smacros, strict, scenarios))
     keys = {s["key"]: s for s in scenarios}
     for s in scenarios:
         for other in s["conflicts"]:
