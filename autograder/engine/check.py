@@ -79,7 +79,6 @@ def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set
                                 "答案和原句一样：请按要求改写，不要照抄原句。", None, sc.suggestion))
     # the characters present decide which rules can match at all, and (for
     # an answer of usual length) the pairs of adjacent characters too
-    text = norm.text
     turn = _turn_findings(norm, sc, chars)
     error |= bool(turn)
     findings += turn
@@ -87,24 +86,55 @@ def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set
     # which scanners can match at all, looked up by the characters and pairs present
     if index is None:
         index = sc.lookup[0] if sc.lookup else _scenario_index(sc)
-    comma = "," in text
-    joined = False  # the comma-free view, built when a rule first needs it
-    active, suggestions = index.active, index.suggestions
     if grams is not None:
         # the live scanners, and those that may match the comma-free view (a superset)
-        live, live_joined = lives if lives is not None else index.live_both(chars, grams, text)
-        # the rules that may match, in the scenario's order: those with a live
-        # scanner, and those that cross commas with one live once they are dropped
-        visit = (live & index.active_mask) | (live_joined & index.across_mask)
-        order = []
-        rule_at, rule_bits = index.rule_at, index.rule_bits
-        while visit:
-            position = rule_at[(visit & -visit).bit_length() - 1]
-            order.append(position)
-            visit &= ~rule_bits[position]
+        live, live_joined = lives if lives is not None else index.live_both(chars, grams, norm.text)
     else:  # a long answer: each rule's own pre-check decides
         live = live_joined = None
-        order = range(len(active))
+    error |= _rule_findings(norm, index, live, live_joined, chars, grams, findings)
+    met, missing, first_hit = _requirements(norm, sc, index, live, chars, grams, error, findings)
+    for order in sc.orders:
+        f = _order_finding(order, norm, first_hit)
+        if f is not None:
+            error |= order.level == "error"
+            findings.append(f)
+
+    # what was said wrong, in the order it was said, each stretch once; then what is missing
+    if len(findings) > 1:
+        findings = _dedupe(findings)
+    findings.sort(key=lambda f: -1 if f.span is None else f.span[0])
+    findings += missing
+    total = len(sc.requires)
+    score = 0.0 if error else round(met / total, 4) if total else 1.0
+    passed = not error and met == total
+    return Result(passed, score, findings, sc.key)
+
+
+def _visit_order(index: _Index, live: int, live_joined: int):
+    """The positions of the rules that may match, in the scenario's order: those
+    with a live scanner, and those that cross commas with one live once the
+    commas are dropped."""
+    visit = (live & index.active_mask) | (live_joined & index.across_mask)
+    order = []
+    rule_at, rule_bits = index.rule_at, index.rule_bits
+    while visit:
+        position = rule_at[(visit & -visit).bit_length() - 1]
+        order.append(position)
+        visit &= ~rule_bits[position]
+    return order
+
+
+def _rule_findings(norm: Normalised, index: _Index, live: int | None, live_joined: int | None,
+                   chars: set[str], grams: set[str] | None, findings: list[Finding]) -> bool:
+    """Add the findings of the prohibitions and counts (``index.active``) to
+    ``findings``; True when one of them is an error.  ``live`` None: a long
+    answer, where each rule's own pre-check decides."""
+    text = norm.text
+    comma = "," in text
+    joined = False  # the comma-free view, built when a rule first needs it
+    error = False
+    active, suggestions = index.active, index.suggestions
+    order = range(len(active)) if live is None else _visit_order(index, live, live_joined)
     for position in order:
         rule, bits, scanners = active[position]
         spans = None
@@ -113,18 +143,11 @@ def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set
                 continue  # nothing this rule could match
             spans = []  # nothing in the answer as typed; maybe once the commas are dropped
         if rule.kind == "count":
-            if spans is not None:
-                continue
-            hits = rule.hits(norm, chars=chars, grams=grams, checked=live is not None)
-            if len(hits) <= rule.maximum:
-                continue
-            suggestion = suggestions[position]
-            m = hits[rule.maximum]  # the first occurrence over the limit
-            error |= rule.level == "error"
-            a, b = norm.span(m.start(), m.end())
-            findings.append(Finding(rule.id, _LEVEL_KIND[rule.level],
-                                    _fill(rule.message, norm.original[a:b], len(hits), rule.maximum, suggestion),
-                                    (a, b), suggestion, rule.source))
+            if spans is None:
+                hits = rule.hits(norm, chars=chars, grams=grams, checked=live is not None)
+                if len(hits) > rule.maximum:
+                    error |= rule.level == "error"
+                    findings.append(_count_finding(rule, norm, hits, suggestions[position]))
             continue
         if spans is None:
             spans = [m.span() for m in rule.hits(norm, MAX_HITS_PER_RULE, chars=chars, grams=grams,
@@ -147,10 +170,27 @@ def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set
         for s, e in spans:
             findings.append(Finding(rule.id, kind, _fill(rule.message, _phrase(norm, s, e), suggestion=suggestion),
                                     norm.span(s, e), suggestion, rule.source))
+    return error
 
+
+def _count_finding(rule: Rule, norm: Normalised, hits: list, suggestion: str) -> Finding:
+    """A count rule over its maximum: quotes the first occurrence over the limit."""
+    m = hits[rule.maximum]
+    a, b = norm.span(m.start(), m.end())
+    return Finding(rule.id, _LEVEL_KIND[rule.level],
+                   _fill(rule.message, norm.original[a:b], len(hits), rule.maximum, suggestion),
+                   (a, b), suggestion, rule.source)
+
+
+def _requirements(norm: Normalised, sc: Scenario, index: _Index, live: int | None, chars: set[str],
+                  grams: set[str] | None, error: bool, findings: list[Finding]):
+    """(requirements met, findings of those missing, each met one's first span by id);
+    typing slips that meet a requirement are added to ``findings`` (only when
+    the answer does not fail anyway: ``error``)."""
     met = 0
     missing: list[Finding] = []
-    first_hit: dict[str, int] = {}
+    first_hit: dict[str, tuple[int, int]] = {}
+    text = norm.text
     for req, bits, scanners in index.requires:
         if live is None:
             hit = req.hits(norm, 1, chars=chars, grams=grams)
@@ -173,21 +213,7 @@ def _check_with(norm: Normalised, sc: Scenario, original: str | None, chars: set
                 norm.span(s, e), intended, "homophone table (autograder/rules/_homophones.yaml)"))
         else:
             missing.append(Finding(req.id, "missing", req.message, None, req.suggestion_for(sc.key), req.source))
-    for order in sc.orders:
-        f = _order_finding(order, norm, first_hit)
-        if f is not None:
-            error |= order.level == "error"
-            findings.append(f)
-
-    # what was said wrong, in the order it was said, each stretch once; then what is missing
-    if len(findings) > 1:
-        findings = _dedupe(findings)
-    findings.sort(key=lambda f: -1 if f.span is None else f.span[0])
-    findings += missing
-    total = len(sc.requires)
-    score = 0.0 if error else round(met / total, 4) if total else 1.0
-    passed = not error and met == total
-    return Result(passed, score, findings, sc.key)
+    return met, missing, first_hit
 
 
 
