@@ -1,8 +1,9 @@
 """The regex-prefix analyser: what a rule's matches can start with.
 
-From each pattern's text (never from ``re`` internals) it works out the
-characters a match can start with, the two-character openings (gates)
-and literal-first groupings (scanners).  Every answer is first tested
+From each pattern it works out the characters a match can start with
+(from the pattern's text), the literal-first groupings (scanners) and the
+literal text every match must contain (gates, from ``re``'s parse tree, at
+load time only).  Every answer is first tested
 against these; a rule is run only when the test cannot rule it out, so
 the analysis must only ever over-approximate."""
 
