@@ -3,9 +3,9 @@
 From each pattern it works out the characters a match can start with
 (from the pattern's text), the literal-first groupings (scanners) and the
 literal text every match must contain (gates, from ``re``'s parse tree, at
-load time only).  Every answer is first tested
-against these; a rule is run only when the test cannot rule it out, so
-the analysis must only ever over-approximate."""
+load time only).  Every answer is first tested against these; a rule is
+run only when the test cannot rule it out, so the analysis must only ever
+over-approximate."""
 
 from __future__ import annotations
 
