@@ -330,9 +330,11 @@ def _cell_source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
-def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, Answer]:
-    from ..grading.answers import find_answer, parse_choice, parse_text
+_ANSWER_STATE = {"answered": "answered", "empty": "empty", "unreadable": "unreadable", "missing": "unreadable"}
 
+
+def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, Answer]:
+    """Each question's answer in one autograded notebook, read by the grading ladder (never executed)."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
         cells = [c for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "code"]
@@ -342,49 +344,37 @@ def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, A
     ids = [((c.get("metadata") or {}).get("nbgrader") or {}).get("grade_id") for c in cells]
     out = {}
     for q in questions:
-        if q.type == "call" and q.var and q.turns:
-            out[q.key] = _read_call(sources, ids, q)
-            continue
-        if q.type not in ("single", "multiple", "rewrite") or not q.var:
-            continue
-        at = ids.index(q.grade_cell) if q.grade_cell in ids else len(sources)
-        read = find_answer(sources[:at], q.var)
-        if not read.found and at < len(sources):
-            later = find_answer(sources[at + 1:], q.var)
-            if later.found:
-                read = later
-        if read.error:
-            out[q.key] = Answer("unreadable")
-            continue
-        if q.type == "rewrite":
-            text, error = parse_text(read.value)
-            out[q.key] = (Answer("unreadable") if error else
-                          Answer("answered", text) if text.strip() else Answer("empty"))
-            continue
-        if not q.options:
-            continue
-        choice = parse_choice(read.value, q.type, q.options)
-        out[q.key] = (Answer("empty") if choice.empty else Answer("unreadable") if choice.error
-                      else Answer("answered", choice.text))
+        answer = _read_one(q, sources, ids, cells)
+        if answer is not None:
+            out[q.key] = answer
     return out
 
 
-def _read_call(sources: list[str], ids: list, q: Question) -> Answer:
-    """A call's turns, ``第Q题_第N句 = "…"`` each, read as grading reads them (never executed).
+def _read_one(q: Question, sources: list[str], ids: list, cells: list[dict] = ()) -> Answer | None:
+    """One question's answer among a notebook's code cells (``ids``: their grade ids), and what grading
+    recorded in its test cell; None for a question with nothing to read (short answers, tasks)."""
+    from ..grading.decisions import stored
+    from ..grading.reading import read_question, read_value
 
-    A turn that cannot be read counts as empty (grading scores it 0 and
-    judges the rest); the answer is unreadable only when no turn can be read.
-    """
-    from ..grading.callanswers import read_call
-
+    if not q.var or q.type not in ("single", "multiple", "rewrite", "call") or (q.type == "call" and not q.turns):
+        return None
     at = ids.index(q.grade_cell) if q.grade_cell in ids else len(sources)
-    reads = read_call({"var": q.var, **(q.call or {})}, sources[:at], sources[at + 1:])
-    lines = tuple(r.text for r in reads)
-    if reads and all(r.problem for r in reads):
-        return Answer("unreadable")
-    if not any(line.strip() for line in lines):
-        return Answer("empty", lines=lines)
-    return Answer("answered", "\n".join(lines), lines)
+    if q.type in ("single", "multiple") and not q.options:  # no spec: only an unreadable answer is known
+        reading = read_value(q.var, sources[:at], sources[at + 1:])
+        return None if reading.usable else Answer("unreadable")
+    reading = read_question(q.type, q.var, sources[:at], sources[at + 1:], q.options, q.call)
+    return _answer(q, reading, stored(cells[at]) if at < len(cells) else None)
+
+
+def _answer(q: Question, reading, decision) -> Answer:
+    """The export's view of a reading: a call's unreadable turns count as empty lines (grading scores them 0)."""
+    state = _ANSWER_STATE[reading.status]
+    if q.type != "call":
+        return Answer(state, reading.value, decision=decision) if state == "answered" else Answer(state)
+    lines = tuple(t.text for t in reading.value)
+    if state == "answered":
+        return Answer(state, "\n".join(lines), lines, decision)
+    return Answer(state, lines=lines) if state == "empty" else Answer(state)
 
 
 def read_answers(course_dir: str | Path, table: ScoreTable) -> dict[str, dict[str, Answer]]:
@@ -439,6 +429,7 @@ def analyse(table: ScoreTable, answers: dict[str, dict[str, Answer]]) -> ExportR
     items: dict[str, list[ItemStats]] = {}
     checks: list[RewriteCheck] = []
     summaries: list[ScoreSummary] = []
+    unrecorded: list[tuple[str, str]] = []  # (student, question key) graded before findings were stored
     for ch in table.chapters:
         included = [s for s in table.students
                     if s.chapters[ch.assignment].status != MISSING and not s.chapters[ch.assignment].fully_unreadable]
@@ -467,26 +458,52 @@ def analyse(table: ScoreTable, answers: dict[str, dict[str, Answer]]) -> ExportR
                   for s in table.students]
         summaries.append(summarise(ch.label, totals, ch.max_score, cronbach_alpha(complete)))
 
-        for q in ch.questions:
-            if q.type != "rewrite" or not q.scenario:
-                continue
-            for sid, a in sorted(answers.get(q.key, {}).items()):
-                if sid not in ids or a.state != "answered":
-                    continue
-                try:
-                    from ..engine.engine import check
-
-                    result = check(a.value, q.scenario, original=q.bad or None)
-                except (KeyError, TypeError, ValueError):
-                    continue  # a scenario the engine does not know
-                checks.append(RewriteCheck(ch.label, sid, q.label, a.value,
-                                           tuple((f.rule, f.kind, f.message, f.span) for f in result.findings)))
+        checks += _rewrite_checks(ch, ids, answers, unrecorded)
     if table.chapters:
         totals = [s.total for s in table.students]
         summaries.append(summarise("总分", totals, table.max_score))
-    calls, turn_items = _analyse_calls(table, answers, checks)
+    calls, turn_items = _analyse_calls(table, answers, checks, unrecorded)
     rules, checked = rule_frequency(checks, _rule_labels())
-    return ExportResult(table, items, rules, checked, summaries, checks=checks, calls=calls, turn_items=turn_items)
+    notes = [UNRECORDED_WARNING.format(n=len(unrecorded))] if unrecorded else []
+    return ExportResult(table, items, rules, checked, summaries, warnings=notes, checks=checks, calls=calls,
+                        turn_items=turn_items)
+
+
+UNRECORDED_WARNING = ("{n} 份改写题或情景通话题的答案在评分时没有记录规则结果（较早版本评分），"
+                      "规则统计对它们按现在的规则重新检查；重新评分后即按评分时的结果统计"
+                      "（{n} rewrite or call answers were graded before rule findings were stored: "
+                      "the rule statistics re-checked them with the current rules; grade again to use grading's findings）")
+
+
+def _findings(result) -> tuple:
+    return tuple((f.rule, f.kind, f.message, f.span) for f in result.findings)
+
+
+def _rewrite_checks(ch: Chapter, ids: set, answers: dict[str, dict[str, Answer]], unrecorded: list) -> list[RewriteCheck]:
+    """Each rewrite answer with the findings grading recorded for it.
+
+    An answer graded before findings were stored is checked again with the
+    rules installed now, and noted in ``unrecorded`` (the export warns).
+    """
+    out = []
+    for q in ch.questions:
+        if q.type != "rewrite" or not q.scenario:
+            continue
+        for sid, a in sorted(answers.get(q.key, {}).items()):
+            if sid not in ids or a.state != "answered":
+                continue
+            if a.decision is not None:
+                out.append(RewriteCheck(ch.label, sid, q.label, a.value, a.decision.findings))
+                continue
+            try:
+                from ..engine.engine import check
+
+                result = check(a.value, q.scenario, original=q.bad or None)
+            except (KeyError, TypeError, ValueError):
+                continue  # a scenario the engine does not know
+            unrecorded.append((sid, q.key))
+            out.append(RewriteCheck(ch.label, sid, q.label, a.value, _findings(result)))
+    return out
 
 
 def _check_call(q: Question, lines: tuple[str, ...]):
@@ -499,10 +516,32 @@ def _check_call(q: Question, lines: tuple[str, ...]):
         return None  # a scenario or rule the installed engine does not know
 
 
-def _analyse_calls(table: ScoreTable, answers: dict[str, dict[str, Answer]],
-                   checks: list[RewriteCheck]) -> tuple[list[CallCheck], dict[str, list[ItemStats]]]:
-    """Each call answer re-checked: its turn scores, the turn findings and call-level rules (added to
-    ``checks`` for the rule statistics), and item statistics per agent turn."""
+def _judged_call(q: Question, a: Answer, unrecorded: list, sid: str):
+    """(turn scores, call score, per-turn findings, call findings) as grading decided them.
+
+    From the record grading stored; an empty call scores 0 on every turn
+    (grading does not check it); an answer graded before findings were
+    stored is checked again with the rules installed now (noted in
+    ``unrecorded``).  None when the call cannot be checked.
+    """
+    d = a.decision
+    if d is not None and len(d.turn_scores) == q.turns:
+        return d.turn_scores, d.score, d.turn_findings, d.call_findings
+    if a.state == "empty":
+        return (0.0,) * q.turns, 0.0, ((),) * q.turns, ()
+    result = _check_call(q, a.lines or ("",) * q.turns)
+    if result is None:
+        return None
+    unrecorded.append((sid, q.key))
+    return (tuple(t.score for t in result.turns), result.score,
+            tuple(_findings(t.result) if t.result else () for t in result.turns),
+            tuple((f.rule, f.level, f.message, f.turn) for f in result.findings))
+
+
+def _analyse_calls(table: ScoreTable, answers: dict[str, dict[str, Answer]], checks: list[RewriteCheck],
+                   unrecorded: list) -> tuple[list[CallCheck], dict[str, list[ItemStats]]]:
+    """Each call answer as grading judged it: its turn scores, the turn findings and call-level rules
+    (added to ``checks`` for the rule statistics), and item statistics per agent turn."""
     calls: list[CallCheck] = []
     turn_items: dict[str, list[ItemStats]] = {}
     for ch in table.chapters:
@@ -515,20 +554,17 @@ def _analyse_calls(table: ScoreTable, answers: dict[str, dict[str, Answer]],
             for sid, a in sorted(answers.get(q.key, {}).items()):
                 if sid not in included or a.state == "unreadable":
                     continue
-                result = _check_call(q, a.lines or ("",) * q.turns)
-                if result is None:
+                judged = _judged_call(q, a, unrecorded, sid)
+                if judged is None:
                     break
-                scores = tuple(round(t.score, 4) for t in result.turns)
+                turns, score, turn_findings, found = judged
+                scores = tuple(round(t, 4) for t in turns)
                 turn_scores[sid] = {f"{q.key}#{n}": v for n, v in enumerate(scores, 1)}
                 if a.state != "answered":
                     continue
-                found = tuple((f.rule, f.level, f.message, f.turn) for f in result.findings)
-                call = CallCheck(ch.label, sid, q.label, q.key, tuple(t.text for t in result.turns), scores,
-                                 round(result.score, 4), found)
+                call = CallCheck(ch.label, sid, q.label, q.key, tuple(a.lines), scores, round(score, 4), tuple(found))
                 calls.append(call)
-                checks.extend(call.rewrite_checks(
-                    [tuple((f.rule, f.kind, f.message, f.span) for f in t.result.findings) if t.result else ()
-                     for t in result.turns]))
+                checks.extend(call.rewrite_checks(turn_findings))
             if turn_scores:
                 items = [Item(f"{q.key}#{n}", f"{q.label}·第{n}句", 1.0, "call_turn") for n in range(1, q.turns + 1)]
                 totals = {sid: included[sid].chapters[ch.assignment].total for sid in turn_scores}
