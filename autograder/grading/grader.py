@@ -551,7 +551,7 @@ class Grader:
         result.max_score = sum(o.max_points for o in outcomes)
         for o in outcomes:
             if o.status == "unreadable":
-                result.issues.append(Issue(student, assignment, notebook, o.var, o.message.split("——", 1)[-1]))
+                result.issues.append(Issue(student, assignment, notebook, o.var, o.reason.message if o.reason else o.message))
                 comment = view.comment(o.qid + "_answer")
                 if comment is not None:
                     comment.auto_comment = f"{UNREADABLE}：{o.message}"

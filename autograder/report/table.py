@@ -176,6 +176,7 @@ class Answer:
     state: str  # answered | empty | unreadable
     value: str = ""  # letters (choices) or the text (rewrites)
     lines: tuple[str, ...] = ()  # call: the text of each agent turn ("" for a turn left empty)
+    decision: object | None = None  # rewrite/call: what grading recorded (grading.decisions.Decision), if it did
 
 
 @dataclass
