@@ -154,7 +154,6 @@ def test_export_reports_what_grading_decided_after_the_rules_are_edited(graded_c
 
 def test_a_submission_graded_before_findings_were_stored_is_rechecked_with_a_warning(graded_copy, tmp_path,
                                                                                    monkeypatch):
-    from autograder.engine import engine
     from autograder.report.export import UNRECORDED_WARNING, export_course
 
     course, _ = graded_copy
