@@ -399,5 +399,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m autograder``: run one sub-command; returns the exit status."""
     args = build_parser().parse_args(argv)
     return args.func(args)

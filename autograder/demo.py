@@ -34,6 +34,10 @@ def _step(label: str, log) -> float:
 
 def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int = 2026,
              exercises: str | Path = "exercises", log=print) -> DemoResult:
+    """The main job end to end on a simulated class of ``students``: build,
+    release, simulated submissions (some deliberately broken), grade, export,
+    into ``out_dir`` (its ``course/`` is replaced).  ``log`` receives the
+    progress lines; the result carries the summary and the timings."""
     from .report.export import export_course
     from .grading.grader import grade_course
     from .classroom.release import new_course, release

@@ -177,6 +177,8 @@ def _spec_literal(spec: dict) -> str:
 
 
 def build_notebook(ch: Chapter) -> dict:
+    """The nbgrader source notebook of one chapter, as a notebook dict: locked
+    question cells, one answer cell and one hidden test cell per question."""
     cells = [_markdown(f"{ch.assignment}_intro", _intro(ch), locked=True)]
     for q in ch.questions:
         cells.append(_markdown(f"{q.id}_question", _question_md(q), locked=True))
@@ -237,6 +239,7 @@ def _public(q: Question) -> dict:
 
 
 def render(ch: Chapter) -> str:
+    """The chapter's notebook as the exact text ``build`` writes (``build --check`` compares it)."""
     return json.dumps(build_notebook(ch), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

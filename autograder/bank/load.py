@@ -33,6 +33,7 @@ SPEAKERS = ("客户：", "客服：")
 
 @dataclass(frozen=True, slots=True)
 class Question:
+    """One question of the bank, validated; ``to_dict`` is its ``bank --json`` form."""
     id: str
     type: str  # single | multiple | rewrite | call | short
     points: float
@@ -108,6 +109,11 @@ class Question:
         return spec
 
     def to_dict(self) -> dict:
+        """The ``bank --json`` contract for one question: id, chapter, type, points,
+        options, key, policy, scenario, assignment, notebook, answer_cell and
+        grade_cell (None where a type has no such field), plus the type's own
+        fields: partial (subset_fixed), bad and model_answer (rewrite), situation
+        and transcript (choice), the call's turns (call)."""
         d = {
             "id": self.id, "chapter": self.chapter, "chapter_title": self.chapter_title,
             "type": self.type, "points": self.points, "number": self.number, "var": self.var,
@@ -363,7 +369,3 @@ def _check_call_rules(path: str, q: Question) -> None:
         if outside:
             raise SchemaError(f"{path}: {q.id}: bad_call 期望的 {', '.join(outside)} 不在 requirements 里，"
                               f"评分时不会检查它 (expected finding not required)")
-
-
-def questions(chapters: list[Chapter]) -> list[Question]:
-    return [q for ch in chapters for q in ch.questions]

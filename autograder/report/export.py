@@ -538,9 +538,6 @@ def _analyse_calls(table: ScoreTable, answers: dict[str, dict[str, Answer]],
 
 # --------------------------------------------------------------------------- writing
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _csv_value(value: object) -> str:
     if value is None:
         return ""
@@ -564,6 +561,8 @@ def write_csv(table: ScoreTable, path: str | Path) -> Path:
 
 
 def write_xlsx(result: ExportResult, path: str | Path, charts: dict[str, Path] | None = None) -> Path:
+    """Write ``scores.xlsx`` (the scores, per-chapter sheets, item analysis and
+    the charts given) and return its path."""
     from .xlsx import build_workbook
 
     path = Path(path)
