@@ -20,6 +20,7 @@ STAGES = ("base", "engine", "grading", "teaching", "bank", "classroom", "report"
 # Sub-packages and modules outside the stage folders, and their stage.
 PLACED = {
     "autograder.terminal": "base",             # console output helpers, imports nothing
+    "autograder.questiontypes": "base",        # the question types and their Chinese names
     "autograder.preprocessors": "grading",     # nbgrader's import path for the grading pipeline
     "autograder.widgets": "teaching",          # the practice widgets' public path
     "autograder.hub": "classroom",             # a class on JupyterHub

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..questiontypes import QUESTION_TYPES
 from .analytics import CallCheck, ItemStats, RewriteCheck, RuleStat, ScoreSummary
 
 __all__ = [
@@ -26,8 +27,8 @@ STATUSES = (MISSING, FILE_UNREADABLE, ANSWER_UNREADABLE, PENDING, GRADED)  # the
 STATUS_JOIN = "、"  # 有题目无法读取、待人工评分
 SMALL_SAMPLE = 20  # fewer students than this: item statistics are shown with a caveat
 
-TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "通话题", "short": "简答题",
-              "task": "任务", "": ""}
+# A question's type as a score-table column shows it (nbgrader tasks and untyped cells included).
+TYPE_LABEL = {**{k: t.column for k, t in QUESTION_TYPES.items()}, "task": "任务", "": ""}
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..engine.schema import SchemaError, Where
+from ..questiontypes import CHOICE_TYPES, QUESTION_TYPES
 from .callpractice import CallSandboxItem
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
 ]
 
 PRACTICE_DIR_NAME = "practice"
-QUESTION_TYPES = {"single": "单选", "multiple": "多选"}
 _LETTERS = "ABCDEFGH"
 _ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 KEYPOINT_ID = re.compile(r"^\d{3}-\d{2,3}$")  # seed-point, e.g. 001-95 or 001-124
@@ -69,7 +69,7 @@ class QuizQuestion:
 
     @property
     def type_label(self) -> str:
-        return QUESTION_TYPES[self.type]
+        return QUESTION_TYPES[self.type].tag
 
     @property
     def key_text(self) -> str:
@@ -148,8 +148,8 @@ def _question(where: Where, raw) -> QuizQuestion:
     w = where.at(qid)
     w.only(raw, {"id", "type", "stem", "options", "key", "explanation", "keypoints"})
     qtype = w.need(raw, "type", str)
-    if qtype not in QUESTION_TYPES:
-        raise w.error(f"type must be one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
+    if qtype not in CHOICE_TYPES:
+        raise w.error(f"type must be one of {', '.join(CHOICE_TYPES)}, got {qtype!r}")
     options_raw = w.need(raw, "options", dict)
     letters = tuple(str(k) for k in options_raw)
     if not 3 <= len(letters) <= 6 or letters != tuple(_LETTERS[:len(letters)]):
