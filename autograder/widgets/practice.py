@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from ..engine.schema import SchemaError, Where
 from ..questiontypes import CHOICE_TYPES, QUESTION_TYPES
+from ..teaching.choices import PRACTICE_RULES, choice_key, choice_options
 from .callpractice import CallSandboxItem
 
 __all__ = [
@@ -150,25 +151,9 @@ def _question(where: Where, raw) -> QuizQuestion:
     qtype = w.need(raw, "type", str)
     if qtype not in CHOICE_TYPES:
         raise w.error(f"type must be one of {', '.join(CHOICE_TYPES)}, got {qtype!r}")
-    options_raw = w.need(raw, "options", dict)
-    letters = tuple(str(k) for k in options_raw)
-    if not 3 <= len(letters) <= 6 or letters != tuple(_LETTERS[:len(letters)]):
-        raise w.error(f"options must be lettered A, B, C… in order (3–6 of them), got {', '.join(letters)}")
-    options = []
-    for letter, text in options_raw.items():
-        if not isinstance(text, str) or not text.strip():
-            raise w.error(f"option {letter} must be non-empty text")
-        options.append((str(letter), text.strip()))
-    key_raw = w.need(raw, "key", str)
-    key = parse_choice(key_raw, letters)
-    stray = set(unicodedata.normalize("NFKC", key_raw).upper()) - set(letters) - set(" ,、")
-    if not key or stray:
-        raise w.error(f"key {key_raw!r} is not made of option letters ({', '.join(letters)})")
-    if qtype == "single" and len(key) != 1:
-        raise w.error(f"a single-choice question has exactly one key letter, got {key_raw!r}")
-    if qtype == "multiple" and len(key) < 2:
-        raise w.error(f"a multiple-choice question needs at least two key letters, got {key_raw!r}")
-    return QuizQuestion(qid, qtype, _text(w, raw, "stem"), tuple(options), frozenset(key),
+    options = choice_options(w, raw, PRACTICE_RULES)
+    key = choice_key(w, raw, qtype, "".join(options), PRACTICE_RULES)
+    return QuizQuestion(qid, qtype, _text(w, raw, "stem"), tuple(options.items()), frozenset(key),
                         _text(w, raw, "explanation"), _keypoints(w, raw))
 
 
