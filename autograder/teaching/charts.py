@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .fonts import use_chinese_font  # noqa: F401  notebooks call charts.use_chinese_font()
 from .plotting import BLUE, GREEN, GREY, INK, LIGHT, ORANGE, RED, clean_axes, new_figure
 
 if TYPE_CHECKING:  # pragma: no cover
