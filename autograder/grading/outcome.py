@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Outcome", "TYPE_LABEL"]
+from ..questiontypes import TYPE_LABEL
 
-TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "情景通话题"}
+__all__ = ["Outcome", "TYPE_LABEL"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -324,9 +324,6 @@ def _left_out(gb, ids: list[str]) -> dict[str, tuple[str, str]]:
 
 # --------------------------------------------------------------------------- writing
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _csv_value(value: object) -> str:
     if value is None:
         return ""
@@ -350,6 +347,8 @@ def write_csv(table: ScoreTable, path: str | Path) -> Path:
 
 
 def write_xlsx(result: ExportResult, path: str | Path, charts: dict[str, Path] | None = None) -> Path:
+    """Write ``scores.xlsx`` (the scores, per-chapter sheets, item analysis and
+    the charts given) and return its path."""
     from .xlsx import build_workbook
 
     path = Path(path)
