@@ -24,7 +24,7 @@ from autograder.classroom.simulate import simulate_class
 
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.kernel]
 BIN = Path(sys.executable).parent
 
 
