@@ -10,6 +10,8 @@ import json
 import os
 import sys
 
+from .messages import error_line, say
+
 __all__ = ["main"]
 
 
@@ -171,14 +173,15 @@ def _cmd_new_course(args: argparse.Namespace) -> int:
     try:
         course = create_course(args.dir, args.course_id, args.kit, args.exchange)
     except (CourseSetupError, SchemaError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 2
     from .grading.coursedir import load_config
 
     exchange = load_config(course.resolve()).Exchange.get("root")
-    print(f"已建立课程 created course {args.course_id!r} in {course}")
-    print(f"  题库 bank: {course / 'bank'}；作业 source: {course / 'source'}；交换目录 exchange: {exchange}")
-    print("下一步 next: 改题后运行 edit the bank, then run\n"
+    print(f"{say('已建立课程', 'course created')}：{args.course_id!r}，{course}")
+    print(f"  {say('题库', 'bank')}：{course / 'bank'}；{say('作业', 'source')}：{course / 'source'}；"
+          f"{say('交换目录', 'exchange')}：{exchange}")
+    print(f"{say('下一步：改题后运行', 'next: edit the bank, then run')}\n"
           f"  cd {_quote(course)} && python -m autograder build\n"
           f"  nbgrader generate_assignment ch1_telephone && nbgrader release_assignment ch1_telephone")
     return 0
@@ -200,7 +203,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     try:
         report = grade_course(args.course, args.assignments or None, progress=not args.quiet)
     except (FileNotFoundError, GradebookError) as exc:
-        print(f"error: {printable(exc)}", file=sys.stderr)
+        print(error_line(printable(exc)), file=sys.stderr)
         return 2
     print(printable(report.summary()))
     return 1 if report.errors else 0
@@ -216,7 +219,7 @@ def _cmd_collect(args: argparse.Namespace) -> int:
         report = collect(args.course, args.assignment, update=args.update, before_duedate=args.before_duedate,
                          student=args.student)
     except FileNotFoundError as exc:
-        print(f"error: {printable(exc)}", file=sys.stderr)
+        print(error_line(printable(exc)), file=sys.stderr)
         return 2
     print(printable(report.summary()))
     return 1 if report.errors else 0
@@ -231,7 +234,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         result = export_course(args.course, args.out, charts=not args.no_charts)
     except (ExportError, FileNotFoundError, GradebookError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 2
     print(result.summary())
     return 0
@@ -247,7 +250,7 @@ def _cmd_roster(args: argparse.Namespace) -> int:
     try:
         report = import_roster(args.file, args.course, dry_run=args.dry_run)
     except (RosterError, FileNotFoundError, GradebookError) as exc:
-        print(f"error: {printable(exc)}", file=sys.stderr)
+        print(error_line(printable(exc)), file=sys.stderr)
         return 2
     print(printable(report.summary()))
     return 0
@@ -264,7 +267,7 @@ def _cmd_release_feedback(args: argparse.Namespace) -> int:
     try:
         report = release_feedback(args.course, args.assignment, args.student)
     except (ExchangeError, FileNotFoundError) as exc:
-        print(f"error: {printable(exc)}", file=sys.stderr)
+        print(error_line(printable(exc)), file=sys.stderr)
         return 2
     print(printable(report.summary()))
     return 0
@@ -276,12 +279,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     if args.students < 1:
-        print("error: --students must be at least 1", file=sys.stderr)
+        print(error_line(say("学生人数至少为 1", "--students must be at least 1")), file=sys.stderr)
         return 2
     try:
         run_demo(args.students, args.out, exercises=args.exercises)
     except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 2
     return 0
 
@@ -293,10 +296,10 @@ def _cmd_print_cards(args: argparse.Namespace) -> int:
     try:
         pages = write_printables(args.out, args.course, pdf=args.pdf)
     except (SchemaError, FileNotFoundError, KeyError, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 1
     for p in pages:
-        print(f"wrote {p.html}" + (f" and {p.pdf.name}" if p.pdf else ""))
+        print(f"{say('已写入', 'wrote')}：{p.html}" + (f"、{p.pdf.name}" if p.pdf else ""))
     return 0
 
 
@@ -412,5 +415,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m autograder``: run one sub-command; returns the exit status."""
     args = build_parser().parse_args(argv)
     return args.func(args)

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .messages import say
+
 __all__ = ["DemoResult", "run_demo"]
 
 
@@ -34,6 +36,10 @@ def _step(label: str, log) -> float:
 
 def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int = 2026,
              exercises: str | Path = "exercises", log=print) -> DemoResult:
+    """The main job end to end on a simulated class of ``students``: build,
+    release, simulated submissions (some deliberately broken), grade, export,
+    into ``out_dir`` (its ``course/`` is replaced).  ``log`` receives the
+    progress lines; the result carries the summary and the timings."""
     from .report.export import export_course
     from .grading.grader import grade_course
     from .classroom.release import new_course, release
@@ -48,15 +54,15 @@ def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int 
     times: dict[str, float] = {}
     started = time.perf_counter()
 
-    t = _step(f"[1/6] 建立课程 set up the course in {course}", log)
+    t = _step(f"[1/6] {say('建立课程', 'set up the course')}：{course}", log)
     new_course(course, exercises)
     times["set up"] = time.perf_counter() - t
 
-    t = _step("[2/6] 发布作业 release the four chapters (nbgrader generate_assignment)", log)
+    t = _step("[2/6] " + say("发布四章作业", "release the four chapters: nbgrader generate_assignment"), log)
     names = release(course)
     times["release"] = time.perf_counter() - t
 
-    t = _step(f"[3/6] 导入名单 import the class roster ({students} students)", log)
+    t = _step(f"[3/6] {say(f'导入名单，{students} 名学生', f'import the class roster, {students} students')}", log)
     roster = make_roster(students, seed)
     roster_file = out / "roster.csv"
     with open(roster_file, "w", encoding="utf-8-sig", newline="") as f:
@@ -66,21 +72,23 @@ def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int 
     imported = import_roster(roster_file, course)
     times["roster"] = time.perf_counter() - t
 
-    t = _step("[4/6] 收作业 collect submissions (simulated class, a few broken files on purpose)", log)
+    t = _step("[4/6] " + say("收作业：模拟的班级，故意放了几份坏文件",
+                             "collect submissions: a simulated class, a few broken files on purpose"), log)
     simulate_class(course, seed=seed, students=roster)
     times["simulate"] = time.perf_counter() - t
 
-    t = _step("[5/6] 评分 grade kernel-free into the nbgrader gradebook", log)
+    t = _step("[5/6] " + say("评分，不运行学生代码，写入 nbgrader 成绩库", "grade kernel-free into the nbgrader gradebook"), log)
     report = grade_course(course)
     (out / "grading-report.txt").write_text(report.summary() + "\n", encoding="utf-8")
     times["grade"] = time.perf_counter() - t
 
-    t = _step("      人工评分 a grader marks chapter 1's short answers (as in formgrader); "
-              "the other chapters stay 待人工评分", log)
+    t = _step("      " + say("人工评分：第一章的简答题由教师在 formgrader 里评分，其余各章仍为待人工评分",
+                            "a grader marks chapter 1's short answers, as in formgrader; the other chapters stay pending"),
+              log)
     marked = _mark_short_answers(course, names[0])
     times["manual grading"] = time.perf_counter() - t
 
-    t = _step(f"[6/6] 导出 export scores and statistics to {out / 'export'}", log)
+    t = _step(f"[6/6] {say('导出成绩和统计', 'export scores and statistics')}：{out / 'export'}", log)
     exported = export_course(course, out / "export")
     times["export"] = time.perf_counter() - t
     times["total"] = time.perf_counter() - started

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def _answers() -> list[tuple[str, str, str | None]]:
     """(scenario, text, original) triples, in a fixed order."""
-    from autograder.questionbank.load import load_bank, questions
+    from autograder.questionbank.load import load_bank
     from autograder.engine.engine import FREE, rules, scenarios
     from bench_check import UTTERANCES
 
@@ -51,7 +51,7 @@ def _answers() -> list[tuple[str, str, str | None]]:
     examples = sorted({t for r in rules() for t in r.examples.flag + r.examples.ok}
                       | {t for s in scenarios() for o in s.orders for t in o.examples.flag + o.examples.ok})
     out += [(key, text, None) for text in examples for key in keys]
-    for q in questions(load_bank(ROOT / "exercises" / "bank")):
+    for q in (q for ch in load_bank(ROOT / "exercises" / "bank") for q in ch.questions):
         if q.type == "rewrite":
             out += [(q.scenario, q.model_answer, None), (q.scenario, q.bad, None),
                     (q.scenario, q.model_answer, q.bad), (q.scenario, q.bad, q.bad)]
@@ -68,7 +68,7 @@ def _long() -> list[tuple[str, str]]:
 
 
 def _calls() -> list[tuple[list, dict]]:
-    from autograder.questionbank.load import load_bank, questions
+    from autograder.questionbank.load import load_bank
     from autograder.engine.callrules import call_rules, example_call
 
     out = []
@@ -79,7 +79,7 @@ def _calls() -> list[tuple[list, dict]]:
                     "turns": [{"agent": t["agent"]} if "agent" in t else {"customer": t["customer"]}
                               for t in call["turns"]]}
             out.append((turns, spec))
-    for q in questions(load_bank(ROOT / "exercises" / "bank")):
+    for q in (q for ch in load_bank(ROOT / "exercises" / "bank") for q in ch.questions):
         if q.type == "call":
             spec = q.call.spec()
             out += [(list(q.call.model_call), spec), (list(q.call.bad_call.lines), spec)]

@@ -180,6 +180,7 @@ def test_chinese_quotes_and_a_missing_closing_quote_score_like_the_canonical_ans
 BIN = Path(sys.executable).parent
 
 
+@pytest.mark.kernel
 @pytest.mark.slow
 def test_stock_nbgrader_autograde_gives_the_same_call_scores(released_course, tmp_path,
                                                              call_with_the_hold_turn_left_empty):

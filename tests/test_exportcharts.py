@@ -6,7 +6,7 @@ import math
 import pytest
 
 from autograder.report.analytics import NEGATIVE_DISCRIMINATION, Flag, Item, ItemStats
-from autograder.report.table import Chapter, ExportResult, ScoreTable
+from autograder.report.table import ExportResult, ScoreChapter, ScoreTable
 from autograder.report.charts import difficulty_discrimination
 
 
@@ -17,7 +17,7 @@ def _result(points: list[tuple[float, float, bool]], n: int = 30) -> ExportResul
         flags = (Flag(NEGATIVE_DISCRIMINATION, "区分度为负"),) if flagged else ()
         stats.append(ItemStats(Item(f"ch1/第{i}题", f"电话礼仪·第{i}题", 2.0, "single", "ABCD", "B"), n, 2 * p, p,
                                None, None, 8, d, None, flags=flags))
-    table = ScoreTable("kefu", [Chapter("ch1_telephone", 1, "电话礼仪", ())], [])
+    table = ScoreTable("kefu", [ScoreChapter("ch1_telephone", 1, "电话礼仪", ())], [])
     return ExportResult(table, {"ch1_telephone": stats}, [], 0, [])
 
 

@@ -119,7 +119,8 @@ def test_a_new_question_type_only_needs_its_label():
 
 
 def test_feedback_labels_every_question_type_as_the_bank_headings_do():
-    from autograder.questionbank.build import TYPE_NAME
+    from autograder.questionbank.load import TYPE_ORDER
     from autograder.preprocessors.feedbackquestions import TYPE_LABELS
+    from autograder.questiontypes import TYPE_LABEL
 
-    assert TYPE_LABELS == TYPE_NAME
+    assert TYPE_LABELS == TYPE_LABEL and set(TYPE_LABELS) == set(TYPE_ORDER)

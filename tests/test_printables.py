@@ -124,7 +124,7 @@ def test_print_cards_command_writes_the_pages(tmp_path, capsys):
 
 def test_print_cards_reports_a_missing_course_folder(tmp_path, capsys):
     assert cli.main(["print-cards", "--out", str(tmp_path / "out"), "--course", str(tmp_path / "nowhere")]) == 1
-    assert "error:" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("出错（error）：")
 
 
 @pytest.mark.cli

@@ -1,6 +1,8 @@
 """The students' self-check: is each answer readable and well formed (never: is it right)."""
 from __future__ import annotations
 
+import pytest
+
 from autograder.grading.selfcheck import check_answers, self_check
 
 PUBLIC = {
@@ -45,6 +47,8 @@ def test_self_check_returns_rows_when_given_sources():
     assert [r.var for r in rows] == ["第1题", "第2题", "第3题"]
 
 
+@pytest.mark.kernel
+@pytest.mark.slow
 def test_self_check_cell_works_in_a_released_notebook_run_in_a_kernel(released_course):
     """What a student sees: fill the release notebook, Run All, read the last cell's table."""
     import json

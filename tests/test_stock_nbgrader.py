@@ -24,7 +24,7 @@ from autograder.classroom.simulate import simulate_class
 
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.kernel]
 BIN = Path(sys.executable).parent
 
 
@@ -125,6 +125,22 @@ def test_kernel_free_equals_stock_on_an_honest_simulated_class(released_course, 
     # the class has partial credit and a spread of answers, so the comparison means something
     values = [v for v in a.values() if v is not None]
     assert any(0 < v < 2 for v in values) and values.count(0) > 5
+    # both store the same rule findings with the graded notebooks (what the export reads)
+    records = _records(stock)
+    assert records and records == _records(free)
+
+
+def _records(course: Path) -> dict:
+    """(student, assignment, test cell) -> the findings grading stored in the autograded notebook."""
+    from autograder.grading.decisions import METADATA_KEY
+
+    out = {}
+    for path in (course / "autograded").rglob("*.ipynb"):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if METADATA_KEY in cell.get("metadata", {}):
+                key = (path.parts[-3], path.parts[-2], cell["metadata"]["nbgrader"]["grade_id"])
+                out[key] = cell["metadata"][METADATA_KEY]
+    return out
 
 
 def _as_expression(rhs: str, i: int) -> str:

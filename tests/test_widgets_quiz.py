@@ -191,11 +191,11 @@ def test_missing_file_message_is_helpful(tmp_path):
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("key: A", "key: E", "q1: key 'E' is not made of option letters"),
-    ("key: A", "key: AB", "q1: a single-choice question has exactly one key letter"),
-    ("type: single", "type: multiple", "q1: a multiple-choice question needs at least two"),
+    ("key: A", "key: E", "q1: key 'E' is not among the options"),
+    ("key: A", "key: AB", "q1: a single-choice key is exactly one letter"),
+    ("type: single", "type: multiple", "q1: a multiple-choice key has at least two letters"),
     ("type: single", "type: essay", "q1: type must be one of"),
-    ("options: {A: 甲, B: 乙, C: 丙}", "options: {A: 甲, C: 乙, B: 丙}", "q1: options must be lettered"),
+    ("options: {A: 甲, B: 乙, C: 丙}", "options: {A: 甲, C: 乙, B: 丙}", "q1: options must be 3 to 6, lettered"),
     ("explanation: 解析", "explanation: ''", "q1: field 'explanation' is empty"),
     ("explanation: 解析", "explanation: 解析\n        hint: x", "q1: unknown field(s) hint"),
     ("id: s1", "id: quiz1\n    oops: 1", "quiz1: unknown field(s) oops"),

@@ -65,9 +65,6 @@ class SimulatedClass:
     # (student id, assignment) -> the bad input planted there
     problems: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def roster_rows(self) -> list[dict]:
-        return [{"学号": s.id, "姓名": s.name, "班级": s.klass} for s in self.students]
-
 
 def make_roster(n: int, seed: int = 2026, odd_ids: bool = True) -> list[SimStudent]:
     rng = random.Random(seed)

@@ -20,6 +20,8 @@ STAGES = ("base", "engine", "grading", "teaching", "questionbank", "classroom", 
 # Sub-packages and modules outside the stage folders, and their stage.
 PLACED = {
     "autograder.terminal": "base",             # console output helpers, imports nothing
+    "autograder.questiontypes": "base",        # the question types and their Chinese names
+    "autograder.messages": "base",             # the language policy's message helper
     "autograder.preprocessors": "grading",     # nbgrader's import path for the grading pipeline
     "autograder.widgets": "teaching",          # the practice widgets' public path
     "autograder.hub": "classroom",             # a class on JupyterHub

@@ -57,6 +57,7 @@ class CallFinding:
 
 @dataclass(frozen=True, slots=True)
 class CallResult:
+    """The verdict on a whole call: per turn, and for the call as a whole."""
     passed: bool
     score: float  # 0..1, weights applied
     turns: tuple[TurnVerdict, ...]
@@ -94,6 +95,10 @@ class CallResult:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
+        """The whole call as JSON-ready data: passed, score, turn_score, call_score,
+        each turn (number, phase, text, passed, score, findings as in
+        ``Result.to_dict``) and the call-level findings (rule, level, message,
+        turn, suggestion)."""
         return {
             "passed": self.passed,
             "score": self.score,

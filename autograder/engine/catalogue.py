@@ -197,6 +197,10 @@ def scenarios() -> list[Scenario]:
 
 
 def get_scenario(key: str) -> Scenario:
+    """The scenario named ``key`` (``"free"``: the global rules only).
+
+    Raises :class:`UnknownScenario` (a KeyError listing the valid keys) for any
+    other key."""
     pack = _pack()
     if key == FREE:
         return pack.free

@@ -285,6 +285,9 @@ def load_set(directory: str | Path) -> list[Answer]:
 # -------------------------------------------------------------------- evaluating
 
 def evaluate(directory: str | Path = DEFAULT_SET) -> Report:
+    """``python -m autograder evaluate``: check every labelled answer in
+    ``directory`` and compare the verdicts with the labels (agreement, false
+    passes and fails, per rule and per scenario, rude answers failed for tone)."""
     answers = load_set(directory)
     judged = [Judged(a, check(a.text, a.scenario)) for a in answers]
     report = Report(judged, str(directory))

@@ -58,6 +58,9 @@ class Result:
     scenario: str
 
     def to_dict(self) -> dict:
+        """The ``check --json`` contract: ``{"passed", "score", "findings": [{"rule",
+        "kind", "message", "span", "suggestion", "source"}]}``; ``span`` is
+        ``[start, end]`` in the text as written, or None."""
         return {
             "passed": self.passed,
             "score": self.score,
@@ -337,6 +340,7 @@ class Order:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
+    """One situation of the catalogue: what an answer must contain and must not."""
     key: str
     title: str
     situation: str
@@ -359,6 +363,9 @@ class Scenario:
     lookup: list = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self) -> dict:
+        """One entry of ``scenarios --json``: key, title, situation, the required
+        rules (rule, name, message), the forbidden ones (rule, level, message) and
+        the rule families applied."""
         return {
             "key": self.key,
             "title": self.title,

@@ -38,6 +38,7 @@ class Read:
     found: bool  # the cell assigns (or visibly tries to assign) the variable
     value: object = None  # str, or list/tuple/set of str
     error: str | None = None
+    code: str = ""  # why it cannot be read: too_long | not_literal | not_text | bad_line | missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Choice:
     letters: frozenset[str] = frozenset()
     error: str | None = None
     empty: bool = False  # nothing was entered (the released cell untouched)
+    code: str = ""  # why it cannot be read: empty | unknown_text | not_an_option | too_many
 
     @property
     def text(self) -> str:
@@ -189,7 +191,8 @@ def read_assignment(source: str | AnswerCell, var: str) -> Read:
     cell = source if isinstance(source, AnswerCell) else AnswerCell(source)
     source = cell.source
     if len(source) > _MAX_SOURCE:
-        return Read(var in source, error=f"{var} 所在的单元格内容太长（超过 {_MAX_SOURCE} 个字符），无法读取答案。")
+        return Read(var in source, error=f"{var} 所在的单元格内容太长（超过 {_MAX_SOURCE} 个字符），无法读取答案。",
+                    code="too_long")
     name = unicodedata.normalize("NFKC", var)
     if name not in cell.normalised:
         return Read(False)  # Python identifiers are NFKC-normalised: the cell cannot assign it
@@ -204,9 +207,10 @@ def read_assignment(source: str | AnswerCell, var: str) -> Read:
             return Read(False)
         ok, value = assigned[name]
         if not ok:
-            return Read(True, error=_CODE_MESSAGE.format(var=var))
+            return Read(True, error=_CODE_MESSAGE.format(var=var), code="not_literal")
         if isinstance(value, _NotAnswer):
-            return Read(True, error=f"{var} 的答案要写成引号里的文字，例如 {var} = \"B\"，现在是 {value.type_name}。")
+            return Read(True, error=f"{var} 的答案要写成引号里的文字，例如 {var} = \"B\"，现在是 {value.type_name}。",
+                        code="not_text")
         return Read(True, value)
 
     # The cell does not parse even with ASCII quotes: read the assignment line.
@@ -220,7 +224,7 @@ def read_assignment(source: str | AnswerCell, var: str) -> Read:
     inner = _strip_quotes(rhs)
     if inner is not None and inner.strip():
         return Read(True, inner)
-    return Read(True, error=f"{var} 这一行读不出答案：请写成 {var} = \"你的答案\"，注意引号要成对。")
+    return Read(True, error=f"{var} 这一行读不出答案：请写成 {var} = \"你的答案\"，注意引号要成对。", code="bad_line")
 
 
 def _literal_from_text(text: str) -> tuple[bool, object]:
@@ -248,7 +252,7 @@ def find_answer(sources: list[str], var: str) -> Read:
         read = read_assignment(source, var)  # strings or AnswerCell (see answer_cells)
         if read.found:
             return read
-    return Read(False, error=f"找不到 {var} 的答案：作答单元格可能被删除了，请保留 {var} = \"…\" 这一行。")
+    return Read(False, error=f"找不到 {var} 的答案：作答单元格可能被删除了，请保留 {var} = \"…\" 这一行。", code="missing")
 
 
 # --------------------------------------------------------------------------- choices
@@ -293,21 +297,22 @@ def parse_choice(value: object, kind: str, options: str) -> Choice:
         raise ValueError(f"kind must be 'single' or 'multiple', got {kind!r}")
     first, last = options[0], options[-1]
     if value is None:
-        return Choice(error="还没有作答。", empty=True)
+        return Choice(error="还没有作答。", empty=True, code="empty")
     text = _fold_choice_text(value)
     leftover = _ALLOWED_NOISE.sub("", _LETTERS.sub("", text))
     letters = _LETTERS.findall(text)
     if not letters and not leftover:
-        return Choice(error="还没有作答：请在引号里填写选项字母。", empty=True)
+        return Choice(error="还没有作答：请在引号里填写选项字母。", empty=True, code="empty")
     if leftover:
         return Choice(error=f"答案里有读不懂的内容「{_short(leftover)}」：只填写选项字母，"
-                            f"例如 \"{first}\"{'' if kind == 'single' else ' 或 ' + chr(34) + first + options[1] + chr(34)}。")
+                            f"例如 \"{first}\"{'' if kind == 'single' else ' 或 ' + chr(34) + first + options[1] + chr(34)}。",
+                      code="unknown_text")
     chosen = frozenset(letters)
     bad = sorted(chosen - set(options))
     if bad:
-        return Choice(error=f"「{''.join(bad)}」不是本题的选项：本题选项为 {first}–{last}。")
+        return Choice(error=f"「{''.join(bad)}」不是本题的选项：本题选项为 {first}–{last}。", code="not_an_option")
     if kind == "single" and len(chosen) > 1:
-        return Choice(error=f"单选题只能填写一个字母，你填了「{''.join(sorted(chosen))}」。")
+        return Choice(error=f"单选题只能填写一个字母，你填了「{''.join(sorted(chosen))}」。", code="too_many")
     return Choice(chosen)
 
 

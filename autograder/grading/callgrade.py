@@ -8,7 +8,7 @@ a turn left empty or unreadable goes to ``check_call`` as an empty turn
 """
 from __future__ import annotations
 
-from .callanswers import read_call
+from .reading import Reason, Status, read_call_answer
 from .callfeedback import call_walkthrough
 from .scoring import round_points
 
@@ -25,18 +25,18 @@ def grade_call(spec: dict, sources: list, later: list = ()):
     qid, var = spec["qid"], spec["var"]
     points = float(spec["points"])
     label = f"{var}（{TYPE_LABEL['call']}）"
-    reads = read_call(spec, sources, later)
+    reading = read_call_answer(spec, sources, later)
+    reads = reading.value
     problems = tuple(r.problem if r.var in r.problem else f"{r.var}：{r.problem}" for r in reads if r.problem)
-    if all(not r.found for r in reads):
-        first = reads[0].problem if reads else ""
-        return Outcome(qid, var, 0.0, points, "unreadable",
-                       f"{label}：无法读取答案——{first}本题得 0 分（满分 {_fmt(points)} 分）。")
-    if all(r.empty or r.problem for r in reads):
-        status = "unreadable" if problems else "unanswered"
-        why = "每一句都读不出来：" + "；".join(problems) if problems else "未作答"
-        return Outcome(qid, var, 0.0, points, status,
-                       f"{label}：{'无法读取答案——' if problems else ''}{why}，得 0 分（满分 {_fmt(points)} 分）。",
-                       problems=problems)
+    if reading.status == Status.MISSING:
+        why = Reason("missing", f"{reading.reason.message}本题得 0 分（满分 {_fmt(points)} 分）。")
+        return Outcome(qid, var, 0.0, points, "unreadable", f"{label}：无法读取答案——{why.message}", reason=why)
+    if reading.status != Status.ANSWERED:  # nothing written, or nothing that can be read
+        if not problems:
+            return Outcome(qid, var, 0.0, points, "unanswered", f"{label}：未作答，得 0 分（满分 {_fmt(points)} 分）。")
+        why = Reason("turns_unreadable", f"每一句都读不出来：{'；'.join(problems)}，得 0 分（满分 {_fmt(points)} 分）。")
+        return Outcome(qid, var, 0.0, points, "unreadable", f"{label}：无法读取答案——{why.message}",
+                       problems=problems, reason=why)
     from ..engine.calls import check_call
 
     result = check_call([r.text for r in reads], spec)

@@ -33,8 +33,8 @@ from __future__ import annotations
 import ast
 import sys
 
-from .answers import find_answer_or_moved, parse_choice, parse_text
 from .outcome import TYPE_LABEL, Outcome
+from .reading import Reason, Status, read_question, read_value
 from .scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, round_points, score_multiple, score_single
 
 __all__ = ["Outcome", "grade_question", "outputs_for", "run_test", "spec_from_source", "SPEC_FUNCTION"]
@@ -60,55 +60,48 @@ def grade_question(spec: dict, sources: list[str], later: list[str] = ()) -> Out
         from .callgrade import grade_call
 
         return grade_call(spec, sources, later)
-
-    read = find_answer_or_moved(sources, var, later)
-    if read.error:
-        return Outcome(qid, var, 0.0, points, "unreadable",
-                       f"{label}：无法读取答案——{read.error}本题得 0 分（满分 {_fmt(points)} 分）。")
-
-    if qtype in ("single", "multiple"):
-        choice = parse_choice(read.value, qtype, spec["options"])
-        if choice.empty:
-            return Outcome(qid, var, 0.0, points, "unanswered",
-                           f"{label}：未作答，得 0 分（满分 {_fmt(points)} 分）。")
-        if choice.error:
-            return Outcome(qid, var, 0.0, points, "unreadable",
-                           f"{label}：无法读取答案——{choice.error}本题得 0 分（满分 {_fmt(points)} 分）。")
-        if qtype == "single":
-            mark = score_single(choice.letters, spec["key"], points)
-        else:
-            mark = score_multiple(choice.letters, spec["key"], points,
-                                  policy=spec.get("policy", DEFAULT_POLICY), options=spec["options"],
-                                  partial=spec.get("partial", DEFAULT_PARTIAL))
-        words = {"correct": "回答正确", "partial": "部分正确（少选）", "wrong": "回答不正确"}[mark.verdict]
-        message = f"{label}：你的答案是 {choice.text}，{words}，得 {_fmt(mark.points)} 分（满分 {_fmt(points)} 分）。"
-        return Outcome(qid, var, mark.points, points, mark.verdict, message, choice.text)
-
+    known = qtype in ("single", "multiple", "rewrite")
+    reading = (read_question(qtype, var, sources, later, spec.get("options", "")) if known
+               else read_value(var, sources, later))
+    if reading.status in (Status.MISSING, Status.UNREADABLE):
+        why = Reason(reading.reason.code, f"{reading.reason.message}本题得 0 分（满分 {_fmt(points)} 分）。")
+        return Outcome(qid, var, 0.0, points, "unreadable", f"{label}：无法读取答案——{why.message}", reason=why)
+    if reading.status == Status.EMPTY:
+        return Outcome(qid, var, 0.0, points, "unanswered", f"{label}：未作答，得 0 分（满分 {_fmt(points)} 分）。",
+                       reading.value)
+    if not known:
+        raise ValueError(f"{qid}: unknown question type {qtype!r}")
     if qtype == "rewrite":
-        text, error = parse_text(read.value)
-        if error:
-            return Outcome(qid, var, 0.0, points, "unreadable",
-                           f"{label}：无法读取答案——{error}本题得 0 分（满分 {_fmt(points)} 分）。")
-        if not text.strip():
-            return Outcome(qid, var, 0.0, points, "unanswered",
-                           f"{label}：未作答，得 0 分（满分 {_fmt(points)} 分）。", text)
-        from ..engine.engine import check
+        return _grade_rewrite(spec, label, reading.value)
+    letters = frozenset(reading.value)
+    if qtype == "single":
+        mark = score_single(letters, spec["key"], points)
+    else:
+        mark = score_multiple(letters, spec["key"], points,
+                              policy=spec.get("policy", DEFAULT_POLICY), options=spec["options"],
+                              partial=spec.get("partial", DEFAULT_PARTIAL))
+    words = {"correct": "回答正确", "partial": "部分正确（少选）", "wrong": "回答不正确"}[mark.verdict]
+    message = f"{label}：你的答案是 {reading.value}，{words}，得 {_fmt(mark.points)} 分（满分 {_fmt(points)} 分）。"
+    return Outcome(qid, var, mark.points, points, mark.verdict, message, reading.value)
 
-        result = check(text, spec["scenario"], original=spec.get("bad"))
-        earned = points if result.passed else round_points(points * result.score)
-        verdict = "correct" if result.passed else ("partial" if earned > 0 else "wrong")
-        head = "改写通过" if result.passed else "改写未通过"
-        lines = [f"{label}：{head}，得 {_fmt(earned)} 分（满分 {_fmt(points)} 分）。"]
-        marks = {"missing": "✗ ", "forbidden": "✗ ", "warning": "△ 提醒："}
-        for f in result.findings:
-            lines.append(f"  {marks.get(f.kind, '')}{f.message}")
-        suggestion = next((f.suggestion for f in result.findings if getattr(f, "suggestion", "")), "")
-        if suggestion and not result.passed:
-            lines.append(f"  可以这样说：{suggestion}")
-        return Outcome(qid, var, earned, points, verdict, "\n".join(lines), text,
-                       tuple(f.rule for f in result.findings))
 
-    raise ValueError(f"{qid}: unknown question type {qtype!r}")
+def _grade_rewrite(spec: dict, label: str, text: str) -> Outcome:
+    from ..engine.engine import check
+
+    points = float(spec["points"])
+    result = check(text, spec["scenario"], original=spec.get("bad"))
+    earned = points if result.passed else round_points(points * result.score)
+    verdict = "correct" if result.passed else ("partial" if earned > 0 else "wrong")
+    head = "改写通过" if result.passed else "改写未通过"
+    lines = [f"{label}：{head}，得 {_fmt(earned)} 分（满分 {_fmt(points)} 分）。"]
+    marks = {"missing": "✗ ", "forbidden": "✗ ", "warning": "△ 提醒："}
+    for f in result.findings:
+        lines.append(f"  {marks.get(f.kind, '')}{f.message}")
+    suggestion = next((f.suggestion for f in result.findings if getattr(f, "suggestion", "")), "")
+    if suggestion and not result.passed:
+        lines.append(f"  可以这样说：{suggestion}")
+    return Outcome(spec["qid"], spec["var"], earned, points, verdict, "\n".join(lines), text,
+                   tuple(f.rule for f in result.findings), checked=result)
 
 
 def outputs_for(outcome: Outcome) -> list[dict]:

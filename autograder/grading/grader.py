@@ -78,6 +78,8 @@ class Refused:
 
 @dataclass
 class GradeReport:
+    """What one grading run did: each submission's result, the refused
+    submissions, course-level errors and warnings, and the time it took."""
     results: list[SubmissionResult] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     seconds: float = 0.0
@@ -203,6 +205,10 @@ class Grader:
     # ------------------------------------------------------------------ grading
 
     def grade(self, assignments: list[str] | None = None, progress: bool = True) -> GradeReport:
+        """Grade every submission of ``assignments`` (default: all released) into
+        the gradebook and ``autograded/``, reading answers from the files (no
+        student code runs).  One bad submission is recorded in the report and
+        never stops the others; a manual grade already given is kept."""
         from .session import SourceCache
         from .studentids import roster_ids
 
@@ -551,7 +557,7 @@ class Grader:
         result.max_score = sum(o.max_points for o in outcomes)
         for o in outcomes:
             if o.status == "unreadable":
-                result.issues.append(Issue(student, assignment, notebook, o.var, o.message.split("——", 1)[-1]))
+                result.issues.append(Issue(student, assignment, notebook, o.var, o.reason.message if o.reason else o.message))
                 comment = view.comment(o.qid + "_answer")
                 if comment is not None:
                     comment.auto_comment = f"{UNREADABLE}：{o.message}"
@@ -602,4 +608,5 @@ def _progress(total: int, enabled: bool):
 
 
 def grade_course(course_dir: str | Path, assignments: list[str] | None = None, progress: bool = True) -> GradeReport:
+    """``python -m autograder grade``: grade a course directory (see :meth:`Grader.grade`)."""
     return Grader(course_dir).grade(assignments, progress=progress)

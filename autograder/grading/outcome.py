@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Outcome", "TYPE_LABEL"]
+from ..questiontypes import TYPE_LABEL
 
-TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "情景通话题"}
+__all__ = ["Outcome", "TYPE_LABEL"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,8 @@ class Outcome:
     rules: tuple[str, ...] = field(default=())  # rewrite: rules that fired / requirements missing
     problems: tuple[str, ...] = field(default=())  # call: turns that could not be read (the rest was graded)
     call: object | None = None  # call: the CallResult (turn scores, call-level findings)
+    reason: object | None = None  # unreadable: a reading.Reason (code, the sentence after 无法读取答案——)
+    checked: object | None = None  # rewrite: the engine's Result (findings with spans)
 
     @property
     def readable(self) -> bool:

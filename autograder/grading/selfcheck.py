@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import find_answer, parse_choice, parse_text
+from .reading import Status, read_call_answer, read_question
 
 __all__ = ["Row", "self_check", "check_answers"]
 
@@ -81,47 +81,36 @@ def check_answers(public: dict, sources: list[str], notebook: dict | None = None
         if info["type"] == "call":
             rows.append(_call_row(var, info, sources))
             continue
-        read = find_answer(sources, var)
-        if read.error:
-            rows.append(Row(var, "error", read.error))
-            continue
-        if info["type"] in ("single", "multiple"):
-            choice = parse_choice(read.value, info["type"], info["options"])
-            if choice.empty:
-                rows.append(Row(var, "empty", "还没有作答。"))
-            elif choice.error:
-                rows.append(Row(var, "error", choice.error))
-            else:
-                rows.append(Row(var, "ok", f"已读取：{choice.text}（格式正确；对错在提交评分后才知道）"))
-            continue
-        text, error = parse_text(read.value)
-        if error:
-            rows.append(Row(var, "error", error))
-            continue
-        if not text.strip():
+        reading = read_question(info["type"], var, sources, options=info.get("options", ""))
+        if reading.status == Status.EMPTY:
             rows.append(Row(var, "empty", "还没有作答。"))
-            continue
-        from ..engine.engine import check
-
-        result = check(text, info["scenario"], original=info.get("bad"))
-        notes = _join([f.message for f in result.findings if f.kind != "warning"])
-        tips = _join([f.message for f in result.findings if f.kind == "warning"])
-        if result.passed:
-            msg = "通过规则检查。" + (f"提醒：{tips}。" if tips else "")
-            rows.append(Row(var, "ok", _tidy(msg)))
+        elif not reading.usable:
+            rows.append(Row(var, "error", reading.reason.message))
+        elif info["type"] in ("single", "multiple"):
+            rows.append(Row(var, "ok", f"已读取：{reading.value}（格式正确；对错在提交评分后才知道）"))
         else:
-            msg = f"未通过规则检查（得分比例 {result.score:.0%}）：{notes}" + (f"；提醒：{tips}" if tips else "") + "。"
-            rows.append(Row(var, "error", _tidy(msg)))
+            rows.append(_rewrite_row(var, info, reading.value))
     return rows
+
+
+def _rewrite_row(var: str, info: dict, text: str) -> Row:
+    from ..engine.engine import check
+
+    result = check(text, info["scenario"], original=info.get("bad"))
+    notes = _join([f.message for f in result.findings if f.kind != "warning"])
+    tips = _join([f.message for f in result.findings if f.kind == "warning"])
+    if result.passed:
+        return Row(var, "ok", _tidy("通过规则检查。" + (f"提醒：{tips}。" if tips else "")))
+    msg = f"未通过规则检查（得分比例 {result.score:.0%}）：{notes}" + (f"；提醒：{tips}" if tips else "") + "。"
+    return Row(var, "error", _tidy(msg))
 
 
 def _call_row(var: str, info: dict, sources: list[str]) -> Row:
     """A whole call: each turn read and checked, then the call-level reminders (no score: no weights here)."""
-    from .callanswers import read_call
-
-    reads = read_call({"var": var, **info}, sources)
-    if all(not r.found for r in reads):
-        return Row(var, "error", reads[0].problem if reads else "找不到答案。")
+    reading = read_call_answer({"var": var, **info}, sources)
+    reads = reading.value
+    if reading.status == Status.MISSING:
+        return Row(var, "error", reading.reason.message if reads else "找不到答案。")
     if all(r.empty for r in reads):
         return Row(var, "empty", "还没有作答：在每个“第N句”的引号里写出你要说的话。")
     from .callfeedback import self_check_lines

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .core import spec_from_source
 
-__all__ = ["CourseQuestion", "CourseNotebook", "load_course", "course_questions"]
+__all__ = ["CourseQuestion", "CourseNotebook", "load_course"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,3 @@ def load_course(course_dir: str | Path, assignments: list[str] | None = None) ->
         for path in sorted(adir.glob("*.ipynb")):
             found.append(_read_notebook(path, adir.name))
     return sorted(found, key=lambda n: (n.chapter, n.assignment, n.notebook))
-
-
-def course_questions(course_dir: str | Path) -> list[CourseQuestion]:
-    return [q for nb in load_course(course_dir) for q in nb.questions]

@@ -106,10 +106,6 @@ def ensure_user(acc: Account, group: str) -> str | None:
     return password
 
 
-def set_password(login: str, password: str) -> None:
-    subprocess.run(["chpasswd"], input=f"{login}:{password}\n", text=True, check=True)
-
-
 def remove_user(login: str) -> None:
     """Delete a class account and its home (its processes must be stopped first)."""
     if exists(login):

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .layout import DEFAULT_STATE, DEFAULT_VENV
+from ..messages import error_line
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
             print(text)
             return 0 if running else 3
     except HubError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 2
     return 0
 

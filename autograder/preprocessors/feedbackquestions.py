@@ -11,11 +11,12 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Unicode
 
 from ..grading.core import spec_from_source
+from ..questiontypes import TYPE_LABEL
 
 __all__ = ["FeedbackQuestions", "TYPE_LABELS"]
 
-# A new question type adds its label here (the bank's build writes the same words in each heading).
-TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "情景通话题", "short": "简答题"}
+# The default labels are the bank's build's, the words in each question's heading.
+TYPE_LABELS = dict(TYPE_LABEL)
 _HEADING = re.compile(r"^#+\s*(第\d+题)（([^，,）]{1,12})")
 
 

@@ -9,6 +9,7 @@ from traitlets import Unicode
 
 from ..grading.answers import answer_cells
 from ..grading.core import grade_question, outputs_for, spec_from_source
+from ..grading.decisions import METADATA_KEY, store
 
 __all__ = ["KernelFreeGrade"]
 
@@ -45,11 +46,13 @@ class KernelFreeGrade(NbGraderPreprocessor):
                 deadline.check()
             spec = spec_from_source(cell.source)
             if spec is None:
+                cell.metadata.pop(METADATA_KEY, None)  # only grading writes what grading decided
                 cell.outputs = [from_dict({"output_type": "stream", "name": "stderr",
                                            "text": self.unknown_test_message + "\n"})]
                 continue
             outcome = grade_question(spec, sources[:i], sources[i + 1:])
             cell.outputs = [from_dict(o) for o in outputs_for(outcome)]
+            store(cell, outcome)
             outcomes.append(outcome)
         resources.setdefault("autograder", {})["outcomes"] = outcomes
         return nb, resources

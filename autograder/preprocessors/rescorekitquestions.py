@@ -7,6 +7,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..grading.core import grade_question, outputs_for, spec_from_source
+from ..grading.decisions import METADATA_KEY, store
 
 __all__ = ["RescoreKitQuestions"]
 
@@ -31,7 +32,10 @@ class RescoreKitQuestions(NbGraderPreprocessor):
             if not utils.is_grade(cell) or utils.is_solution(cell):
                 continue
             spec = spec_from_source(cell.source)
-            if spec is not None:
+            if spec is None:
+                cell.metadata.pop(METADATA_KEY, None)  # only grading writes what grading decided
+            else:
                 outcome = grade_question(spec, sources[:i], sources[i + 1:])
                 cell.outputs = [from_dict(o) for o in outputs_for(outcome)]
+                store(cell, outcome)
         return nb, resources

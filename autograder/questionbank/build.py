@@ -16,13 +16,13 @@ from pathlib import Path
 
 from .load import Chapter, Question, load_bank
 from .callitem import turn_var
+from ..questiontypes import TYPE_LABEL
 
 __all__ = ["build_notebook", "render", "write_all", "check_all", "SOURCE_DIR"]
 
 SOURCE_DIR = Path("exercises") / "source"
 NB_SCHEMA = 3
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-TYPE_NAME = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "情景通话题", "short": "简答题"}
 HINT = {
     "single": '在引号里填写一个字母，例如 "B"',
     "multiple": '在引号里填写所有正确选项的字母（可多选），例如 "ABD"',
@@ -60,8 +60,8 @@ def _points(x: float) -> str:
 
 
 def _intro(ch: Chapter) -> str:
-    counts = {t: sum(1 for q in ch.questions if q.type == t) for t in TYPE_NAME}
-    summary = "、".join(f"{TYPE_NAME[t]} {n} 道" for t, n in counts.items() if n)
+    counts = {t: sum(1 for q in ch.questions if q.type == t) for t in TYPE_LABEL}
+    summary = "、".join(f"{TYPE_LABEL[t]} {n} 道" for t, n in counts.items() if n)
     last_rewrite = next((q for q in reversed(ch.questions) if q.type == "rewrite"), None)
     example_rewrite = last_rewrite.var if last_rewrite else "第14题"
     return f"""# {ch.heading}
@@ -97,7 +97,7 @@ def _call_howto(ch: Chapter) -> str:
 
 
 def _question_md(q: Question) -> str:
-    head = f"### {q.var}（{TYPE_NAME[q.type]}，{_points(q.points)} 分）\n\n"
+    head = f"### {q.var}（{TYPE_LABEL[q.type]}，{_points(q.points)} 分）\n\n"
     if q.type in ("single", "multiple"):
         opts = "\n".join(f"- **{k}.** {v}" for k, v in q.options.items())
         note = "（多选题：少选得部分分，错选不得分）\n\n" if q.type == "multiple" and q.policy == "subset_partial" else ""
@@ -177,6 +177,8 @@ def _spec_literal(spec: dict) -> str:
 
 
 def build_notebook(ch: Chapter) -> dict:
+    """The nbgrader source notebook of one chapter, as a notebook dict: locked
+    question cells, one answer cell and one hidden test cell per question."""
     cells = [_markdown(f"{ch.assignment}_intro", _intro(ch), locked=True)]
     for q in ch.questions:
         cells.append(_markdown(f"{q.id}_question", _question_md(q), locked=True))
@@ -237,6 +239,7 @@ def _public(q: Question) -> dict:
 
 
 def render(ch: Chapter) -> str:
+    """The chapter's notebook as the exact text ``build`` writes (``build --check`` compares it)."""
     return json.dumps(build_notebook(ch), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

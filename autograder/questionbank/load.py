@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .callitem import CALL_FIELDS, FREE, CallItem, parse_call, turn_var
 from ..engine.schema import SchemaError, Where, load_yaml
+from ..teaching.choices import BANK_RULES, choice_key, choice_options
 from ..grading.scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, POLICIES
 
 __all__ = ["Question", "Chapter", "load_bank", "find_bank", "DEFAULT_BANK", "TYPES", "KEYPOINTS_PER_SEED",
@@ -33,6 +34,7 @@ SPEAKERS = ("客户：", "客服：")
 
 @dataclass(frozen=True, slots=True)
 class Question:
+    """One question of the bank, validated; ``to_dict`` is its ``bank --json`` form."""
     id: str
     type: str  # single | multiple | rewrite | call | short
     points: float
@@ -108,6 +110,11 @@ class Question:
         return spec
 
     def to_dict(self) -> dict:
+        """The ``bank --json`` contract for one question: id, chapter, type, points,
+        options, key, policy, scenario, assignment, notebook, answer_cell and
+        grade_cell (None where a type has no such field), plus the type's own
+        fields: partial (subset_fixed), bad and model_answer (rewrite), situation
+        and transcript (choice), the call's turns (call)."""
         d = {
             "id": self.id, "chapter": self.chapter, "chapter_title": self.chapter_title,
             "type": self.type, "points": self.points, "number": self.number, "var": self.var,
@@ -182,30 +189,8 @@ def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
         kw["text"] = w.need(raw, "stem", str).strip()
         kw["situation"] = w.need(raw, "situation", str, optional=True, default="").strip()
         kw["transcript"] = _transcript(w, raw)
-        options = w.need(raw, "options", dict)
-        letters = list(options)
-        if not 4 <= len(letters) <= 5 or letters != list("ABCDE"[: len(letters)]):
-            raise w.error(f"options must be 4 or 5, lettered A, B, C… in order; got {', '.join(map(str, letters))}")
-        for letter, text in options.items():
-            if not isinstance(text, str) or not text.strip():
-                raise w.error(f"option {letter} must be non-empty text")
-        if len({t.strip() for t in options.values()}) != len(options):
-            raise w.error("two options have the same text")
-        key = raw.get("key")
-        if isinstance(key, str) and qtype == "multiple":  # `key: ACE`, `A,C,E`, `A、C、E` as a teacher writes it
-            key = [k for k in key.upper() if not k.isspace() and k not in ",，、;；"]
-        keys = [key] if isinstance(key, str) and qtype == "single" else key
-        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            raise w.error("key must be one letter (single) or a list of letters (multiple)")
-        if any(k not in options for k in keys):
-            raise w.error(f"key {''.join(keys)!r} is not among the options ({''.join(letters)})")
-        if len(set(keys)) != len(keys):
-            raise w.error("key lists a letter twice")
-        if qtype == "single" and len(keys) != 1:
-            raise w.error("a single-choice key is exactly one letter")
-        if qtype == "multiple" and not 2 <= len(keys) < len(letters):
-            raise w.error("a multiple-choice key has at least two letters and not all of them")
-        kw.update(options={k: v.strip() for k, v in options.items()}, key=tuple(sorted(keys)))
+        options = choice_options(w, raw, BANK_RULES)
+        kw.update(options=options, key=choice_key(w, raw, qtype, "".join(options), BANK_RULES))
         if qtype == "multiple":
             policy = w.need(raw, "policy", str, optional=True, default=DEFAULT_POLICY)
             if policy not in POLICIES:
@@ -363,7 +348,3 @@ def _check_call_rules(path: str, q: Question) -> None:
         if outside:
             raise SchemaError(f"{path}: {q.id}: bad_call 期望的 {', '.join(outside)} 不在 requirements 里，"
                               f"评分时不会检查它 (expected finding not required)")
-
-
-def questions(chapters: list[Chapter]) -> list[Question]:
-    return [q for ch in chapters for q in ch.questions]

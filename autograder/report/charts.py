@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analytics import KIND_LABEL, UNUSED_DISTRACTOR
-from ..teaching.fonts import use_chinese_font
+from ..questiontypes import QUESTION_TYPES
+from ..teaching.plotting import BLUE, GREEN, GREY, INK, ORANGE, RED, clean_axes, new_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -27,22 +28,10 @@ CHART_FILES = {
     "difficulty_discrimination": "difficulty_discrimination.png",
     "top_rules": "top_rules.png",
 }
-BLUE, ORANGE, RED, GREEN, GREY, INK = "#2f6db5", "#e07b24", "#c0392b", "#2e8b57", "#9aa3ad", "#222222"
 TYPE_COLOUR = {"single": BLUE, "multiple": GREEN, "rewrite": ORANGE, "short": "#8e44ad"}
-TYPE_NAME = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "short": "简答题"}
+# the types with a colour of their own; the others are drawn together
+TYPE_NAME = {k: QUESTION_TYPES[k].column for k in TYPE_COLOUR}
 KIND_COLOUR = {"forbidden": RED, "missing": ORANGE, "warning": GREY}
-
-
-def _figure(width: float, height: float) -> "Figure":
-    use_chinese_font()
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def _clean(ax) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
 
 
 def _empty(ax, text: str = "暂无数据") -> None:
@@ -59,7 +48,7 @@ def score_distribution(result: "ExportResult") -> "Figure":
     n = max(1, len(chapters))
     cols = 2 if n > 1 else 1
     rows = (n + cols - 1) // cols
-    fig = _figure(5.0 * cols, 3.2 * rows + 0.6)
+    fig = new_figure(5.0 * cols, 3.2 * rows + 0.6)
     fig.suptitle(f"各章成绩分布（按得分率，{len(table.students)} 名学生）", fontsize=14)
     if not chapters:
         _empty(fig.add_subplot(), "没有已发布的作业")
@@ -87,14 +76,14 @@ def score_distribution(result: "ExportResult") -> "Figure":
         ax.set_xlabel("得分率（%）")
         ax.set_ylabel("人数")
         ax.yaxis.get_major_locator().set_params(integer=True)
-        _clean(ax)
+        clean_axes(ax)
     return fig
 
 
 def difficulty_discrimination(result: "ExportResult") -> "Figure":
     from .table import small_sample_note
 
-    fig = _figure(8.0, 5.2)
+    fig = new_figure(8.0, 5.2)
     ax = fig.add_subplot()
     stats = [st for ch in result.table.chapters for st in result.items.get(ch.assignment, [])
              if st.p is not None and st.discrimination is not None]
@@ -137,13 +126,13 @@ def difficulty_discrimination(result: "ExportResult") -> "Figure":
     ax.set_xlabel("难度 p（平均得分率，越大越容易）")
     ax.set_ylabel("区分度 D（高分组 − 低分组）")
     ax.legend(loc="upper left", fontsize=9, frameon=False)
-    _clean(ax)
+    clean_axes(ax)
     return fig
 
 
 def top_rules(result: "ExportResult", n: int = 12) -> "Figure":
     rules = [r for r in result.rules if r.answers > 0][:n]
-    fig = _figure(8.0, 1.2 + 0.42 * max(len(rules), 3))
+    fig = new_figure(8.0, 1.2 + 0.42 * max(len(rules), 3))
     ax = fig.add_subplot()
     ax.set_title(f"改写题最常出现的问题（共检查 {result.rewrite_answers} 份作答）", fontsize=13, loc="left")
     if not rules:
@@ -163,7 +152,7 @@ def top_rules(result: "ExportResult", n: int = 12) -> "Figure":
     kinds = [k for k in ("forbidden", "missing", "warning") if any(r.kind == k for r in rules)]
     ax.legend(handles=[Patch(color=KIND_COLOUR[k], label=KIND_LABEL[k]) for k in kinds], loc="lower right",
               fontsize=9, frameon=False)
-    _clean(ax)
+    clean_axes(ax)
     return fig
 
 

@@ -64,8 +64,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .analytics import (CallCheck, Item, ItemStats, RewriteCheck, ScoreSummary, cronbach_alpha,
-                        item_analysis, rule_frequency, summarise)
+from .analysis import UNRECORDED_WARNING, analyse
+from .answers import read_answers
 from .table import (ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, SMALL_SAMPLE, STATUSES,
                     UNREADABLE, Answer, Chapter, ChapterResult, ExportResult, Mark, Question,
                     ScoreTable, StudentRow, chapter_status, neutralise, small_sample_note)
@@ -75,7 +75,7 @@ __all__ = [
     "Answer", "ExportResult", "read_scores", "read_answers", "analyse", "export_course",
     "write_csv", "write_xlsx", "neutralise",
     "GRADED", "MISSING", "UNREADABLE", "FILE_UNREADABLE", "ANSWER_UNREADABLE", "PENDING", "STATUSES",
-    "SMALL_SAMPLE", "small_sample_note", "chapter_status",
+    "SMALL_SAMPLE", "small_sample_note", "chapter_status", "UNRECORDED_WARNING",
 ]
 
 CALL_SPEC_KEYS = ("direction", "turns", "requirements", "weights")
@@ -322,224 +322,7 @@ def _left_out(gb, ids: list[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
-# --------------------------------------------------------------------------- answers from autograded notebooks
-
-
-def _cell_source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, Answer]:
-    from ..grading.answers import find_answer, parse_choice, parse_text
-
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        cells = [c for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "code"]
-    except (OSError, ValueError, AttributeError):
-        return {}
-    sources = [_cell_source(c) for c in cells]
-    ids = [((c.get("metadata") or {}).get("nbgrader") or {}).get("grade_id") for c in cells]
-    out = {}
-    for q in questions:
-        if q.type == "call" and q.var and q.turns:
-            out[q.key] = _read_call(sources, ids, q)
-            continue
-        if q.type not in ("single", "multiple", "rewrite") or not q.var:
-            continue
-        at = ids.index(q.grade_cell) if q.grade_cell in ids else len(sources)
-        read = find_answer(sources[:at], q.var)
-        if not read.found and at < len(sources):
-            later = find_answer(sources[at + 1:], q.var)
-            if later.found:
-                read = later
-        if read.error:
-            out[q.key] = Answer("unreadable")
-            continue
-        if q.type == "rewrite":
-            text, error = parse_text(read.value)
-            out[q.key] = (Answer("unreadable") if error else
-                          Answer("answered", text) if text.strip() else Answer("empty"))
-            continue
-        if not q.options:
-            continue
-        choice = parse_choice(read.value, q.type, q.options)
-        out[q.key] = (Answer("empty") if choice.empty else Answer("unreadable") if choice.error
-                      else Answer("answered", choice.text))
-    return out
-
-
-def _read_call(sources: list[str], ids: list, q: Question) -> Answer:
-    """A call's turns, ``第Q题_第N句 = "…"`` each, read as grading reads them (never executed).
-
-    A turn that cannot be read counts as empty (grading scores it 0 and
-    judges the rest); the answer is unreadable only when no turn can be read.
-    """
-    from ..grading.callanswers import read_call
-
-    at = ids.index(q.grade_cell) if q.grade_cell in ids else len(sources)
-    reads = read_call({"var": q.var, **(q.call or {})}, sources[:at], sources[at + 1:])
-    lines = tuple(r.text for r in reads)
-    if reads and all(r.problem for r in reads):
-        return Answer("unreadable")
-    if not any(line.strip() for line in lines):
-        return Answer("empty", lines=lines)
-    return Answer("answered", "\n".join(lines), lines)
-
-
-def read_answers(course_dir: str | Path, table: ScoreTable) -> dict[str, dict[str, Answer]]:
-    """question key -> student -> the answer in ``autograded/`` (choices, rewrites and calls)."""
-    from nbgrader.coursedir import CourseDirectory
-
-    from ..grading.coursedir import load_config
-
-    course_dir = Path(course_dir).resolve()
-    coursedir = CourseDirectory(config=load_config(course_dir))
-    out: dict[str, dict[str, Answer]] = {q.key: {} for q in table.questions}
-    for s in table.students:
-        for ch in table.chapters:
-            res = s.chapters[ch.assignment]
-            if res.status == MISSING and not any(m.state != "missing" for m in res.marks.values()):
-                continue
-            by_notebook: dict[str, list[Question]] = {}
-            for q in ch.questions:
-                if res.marks.get(q.key, Mark(None, "missing")).state != "missing":
-                    by_notebook.setdefault(q.notebook, []).append(q)
-            base = Path(coursedir.format_path(coursedir.autograded_directory, s.id, ch.assignment))
-            for nbname, qs in by_notebook.items():
-                path = base / f"{nbname}.ipynb"
-                if path.is_file():
-                    for key, answer in _read_notebook_answers(path, qs).items():
-                        out[key][s.id] = answer
-    return out
-
-
-# --------------------------------------------------------------------------- analysis
-
-
-def _rule_labels() -> dict[str, str]:
-    try:
-        from ..engine import engine
-
-        labels = {}
-        for r in engine.rules():
-            if getattr(r, "name", ""):
-                labels[r.id] = r.name
-            else:
-                head = re.split(r"[：:]", r.message, maxsplit=1)[0]
-                labels[r.id] = re.sub(r"\{(match|count|max)\}", "…", head)[:40]
-        labels.update({"answer.empty": "答案为空", "answer.not_chinese": "没有中文", "answer.unchanged": "照抄原句"})
-        return labels
-    except Exception:  # the engine is optional for export
-        return {}
-
-
-def analyse(table: ScoreTable, answers: dict[str, dict[str, Answer]]) -> ExportResult:
-    """Item statistics per chapter, rewrite-rule frequencies and score summaries."""
-    items: dict[str, list[ItemStats]] = {}
-    checks: list[RewriteCheck] = []
-    summaries: list[ScoreSummary] = []
-    for ch in table.chapters:
-        included = [s for s in table.students
-                    if s.chapters[ch.assignment].status != MISSING and not s.chapters[ch.assignment].fully_unreadable]
-        scores = {s.id: {q.key: s.chapters[ch.assignment].marks[q.key].score
-                         if s.chapters[ch.assignment].marks[q.key].state != "pending" else None
-                         for q in ch.questions} for s in included}
-        ids = {s.id for s in included}
-        choices = {}
-        for q in ch.questions:
-            if q.type in ("single", "multiple"):
-                choices[q.key] = [None if a.state == "unreadable" else a.value
-                                  for sid, a in sorted(answers.get(q.key, {}).items()) if sid in ids]
-        its = [Item(q.key, q.label, q.max_score, q.type, q.options, q.answer_key) for q in ch.questions]
-        stats = item_analysis(its, scores, choices)
-        for i, q in enumerate(ch.questions):
-            waiting = sum(s.chapters[ch.assignment].marks[q.key].state == "pending" for s in included)
-            if waiting:  # statistics over the few graded answers would mislead: wait for the grader
-                stats[i] = replace(stats[i], mean=None, p=None, upper_mean=None, lower_mean=None,
-                                   discrimination=None, point_biserial=None, pending=waiting)
-        items[ch.assignment] = stats
-
-        # reliability over the questions every included student has a score for (not those awaiting a grader)
-        known = [q for q in ch.questions if all(row[q.key] is not None for row in scores.values())]
-        complete = [[row[q.key] for q in known] for row in scores.values()]
-        totals = [s.chapters[ch.assignment].total if s.chapters[ch.assignment].status != MISSING else None
-                  for s in table.students]
-        summaries.append(summarise(ch.label, totals, ch.max_score, cronbach_alpha(complete)))
-
-        for q in ch.questions:
-            if q.type != "rewrite" or not q.scenario:
-                continue
-            for sid, a in sorted(answers.get(q.key, {}).items()):
-                if sid not in ids or a.state != "answered":
-                    continue
-                try:
-                    from ..engine.engine import check
-
-                    result = check(a.value, q.scenario, original=q.bad or None)
-                except (KeyError, TypeError, ValueError):
-                    continue  # a scenario the engine does not know
-                checks.append(RewriteCheck(ch.label, sid, q.label, a.value,
-                                           tuple((f.rule, f.kind, f.message, f.span) for f in result.findings)))
-    if table.chapters:
-        totals = [s.total for s in table.students]
-        summaries.append(summarise("总分", totals, table.max_score))
-    calls, turn_items = _analyse_calls(table, answers, checks)
-    rules, checked = rule_frequency(checks, _rule_labels())
-    return ExportResult(table, items, rules, checked, summaries, checks=checks, calls=calls, turn_items=turn_items)
-
-
-def _check_call(q: Question, lines: tuple[str, ...]):
-    """``check_call`` on a student's lines, or None when the question's call cannot be checked."""
-    from ..engine.calls import check_call
-
-    try:
-        return check_call(list(lines), q.call or {})
-    except (KeyError, TypeError, ValueError):
-        return None  # a scenario or rule the installed engine does not know
-
-
-def _analyse_calls(table: ScoreTable, answers: dict[str, dict[str, Answer]],
-                   checks: list[RewriteCheck]) -> tuple[list[CallCheck], dict[str, list[ItemStats]]]:
-    """Each call answer re-checked: its turn scores, the turn findings and call-level rules (added to
-    ``checks`` for the rule statistics), and item statistics per agent turn."""
-    calls: list[CallCheck] = []
-    turn_items: dict[str, list[ItemStats]] = {}
-    for ch in table.chapters:
-        included = {s.id: s for s in table.students
-                    if s.chapters[ch.assignment].status != MISSING and not s.chapters[ch.assignment].fully_unreadable}
-        for q in ch.questions:
-            if q.type != "call" or not q.turns:
-                continue
-            turn_scores: dict[str, dict[str, float | None]] = {}
-            for sid, a in sorted(answers.get(q.key, {}).items()):
-                if sid not in included or a.state == "unreadable":
-                    continue
-                result = _check_call(q, a.lines or ("",) * q.turns)
-                if result is None:
-                    break
-                scores = tuple(round(t.score, 4) for t in result.turns)
-                turn_scores[sid] = {f"{q.key}#{n}": v for n, v in enumerate(scores, 1)}
-                if a.state != "answered":
-                    continue
-                found = tuple((f.rule, f.level, f.message, f.turn) for f in result.findings)
-                call = CallCheck(ch.label, sid, q.label, q.key, tuple(t.text for t in result.turns), scores,
-                                 round(result.score, 4), found)
-                calls.append(call)
-                checks.extend(call.rewrite_checks(
-                    [tuple((f.rule, f.kind, f.message, f.span) for f in t.result.findings) if t.result else ()
-                     for t in result.turns]))
-            if turn_scores:
-                items = [Item(f"{q.key}#{n}", f"{q.label}·第{n}句", 1.0, "call_turn") for n in range(1, q.turns + 1)]
-                totals = {sid: included[sid].chapters[ch.assignment].total for sid in turn_scores}
-                turn_items[q.key] = item_analysis(items, turn_scores, totals=totals)
-    return calls, turn_items
-
-
 # --------------------------------------------------------------------------- writing
-
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def _csv_value(value: object) -> str:
     if value is None:
@@ -564,6 +347,8 @@ def write_csv(table: ScoreTable, path: str | Path) -> Path:
 
 
 def write_xlsx(result: ExportResult, path: str | Path, charts: dict[str, Path] | None = None) -> Path:
+    """Write ``scores.xlsx`` (the scores, per-chapter sheets, item analysis and
+    the charts given) and return its path."""
     from .xlsx import build_workbook
 
     path = Path(path)

@@ -18,13 +18,17 @@ from pathlib import Path
 import pandas as pd
 
 from .export import analyse, read_answers, read_scores
+from ..questiontypes import QUESTION_TYPES
 
 __all__ = ["scores", "question_scores", "rule_findings", "call_turns", "STATE_LABEL"]
 
 # a question's state in Chinese, as the export's chapter statuses read
 STATE_LABEL = {"graded": "已评分", "pending": "待人工评分", "unreadable": "无法读取", "missing": "未提交"}
 
-TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "通话题", "short": "简答题"}
+
+def _type_column(qtype: str) -> str:
+    known = QUESTION_TYPES.get(qtype)
+    return known.column if known else (qtype or "其他")
 
 
 def scores(course_dir: str | Path) -> pd.DataFrame:
@@ -51,7 +55,7 @@ def question_scores(course_dir: str | Path) -> pd.DataFrame:
                 score = mark.score if mark else None
                 rows.append({
                     "学号": s.id, "姓名": s.name, "班级": s.klass, "章": ch.label, "作业": ch.assignment,
-                    "题": q.label, "题型": TYPE_LABEL.get(q.type, q.type or "其他"),
+                    "题": q.label, "题型": _type_column(q.type),
                     "得分": score, "满分": q.max_score,
                     "得分率": (score / q.max_score) if score is not None and q.max_score else None,
                     "状态": STATE_LABEL.get(state, state),

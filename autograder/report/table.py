@@ -11,10 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..questiontypes import QUESTION_TYPES
 from .analytics import CallCheck, ItemStats, RewriteCheck, RuleStat, ScoreSummary
 
 __all__ = [
-    "Question", "Chapter", "Mark", "ChapterResult", "StudentRow", "ScoreTable", "Answer", "ExportResult",
+    "ScoreColumn", "ScoreChapter", "ScoreCell", "ChapterResult", "StudentRow", "ScoreTable", "Answer", "ExportResult",
+    "Question", "Chapter", "Mark",  # older names of the first three
     "neutralise", "GRADED", "MISSING", "UNREADABLE", "FILE_UNREADABLE", "ANSWER_UNREADABLE", "PENDING",
     "STATUSES", "STATUS_JOIN", "SMALL_SAMPLE", "TYPE_LABEL", "small_sample_note", "chapter_status",
 ]
@@ -26,12 +28,15 @@ STATUSES = (MISSING, FILE_UNREADABLE, ANSWER_UNREADABLE, PENDING, GRADED)  # the
 STATUS_JOIN = "、"  # 有题目无法读取、待人工评分
 SMALL_SAMPLE = 20  # fewer students than this: item statistics are shown with a caveat
 
-TYPE_LABEL = {"single": "单选题", "multiple": "多选题", "rewrite": "改写题", "call": "通话题", "short": "简答题",
-              "task": "任务", "": ""}
+# A question's type as a score-table column shows it (nbgrader tasks and untyped cells included).
+TYPE_LABEL = {**{k: t.column for k, t in QUESTION_TYPES.items()}, "task": "任务", "": ""}
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
+class ScoreColumn:
+    """A question as a column of the score table: where its grade lives in the
+    gradebook, its header and what the item analysis needs (no bank fields)."""
+
     key: str  # assignment/notebook/grade cell: unique in the course
     assignment: str
     notebook: str
@@ -54,11 +59,13 @@ class Question:
 
 
 @dataclass(frozen=True)
-class Chapter:
+class ScoreChapter:
+    """A chapter (one assignment) of the score table and its question columns."""
+
     assignment: str
     number: int
     title: str
-    questions: tuple[Question, ...]
+    questions: tuple[ScoreColumn, ...]
 
     @property
     def max_score(self) -> float:
@@ -70,8 +77,8 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
-class Mark:
-    """One student's result on one question."""
+class ScoreCell:
+    """One student's cell in a question's column: the score and its state."""
 
     score: float | None
     state: str  # graded | pending | unreadable | missing
@@ -83,7 +90,7 @@ class ChapterResult:
     status: str
     total: float | None
     penalty: float = 0.0
-    marks: dict[str, Mark] = field(default_factory=dict)  # question key -> mark
+    marks: dict[str, ScoreCell] = field(default_factory=dict)  # question key -> its cell
     note: str = ""  # why it is missing / unreadable (the autograder's comment)
     file_unreadable: bool = False  # a notebook file of the chapter could not be read at all
 
@@ -132,14 +139,14 @@ class StudentRow:
 @dataclass
 class ScoreTable:
     course_id: str
-    chapters: list[Chapter]
+    chapters: list[ScoreChapter]
     students: list[StudentRow]
     has_class: bool = False
     has_penalty: bool = False
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (printable id, why): unsafe or not on the roster
 
     @property
-    def questions(self) -> list[Question]:
+    def questions(self) -> list[ScoreColumn]:
         return [q for ch in self.chapters for q in ch.questions]
 
     @property
@@ -176,6 +183,7 @@ class Answer:
     state: str  # answered | empty | unreadable
     value: str = ""  # letters (choices) or the text (rewrites)
     lines: tuple[str, ...] = ()  # call: the text of each agent turn ("" for a turn left empty)
+    decision: object | None = None  # rewrite/call: what grading recorded (grading.decisions.Decision), if it did
 
 
 @dataclass
@@ -255,3 +263,9 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return value
+
+
+# The older names, kept because ``autograder.report.export`` (and the old
+# ``autograder.export`` path) re-export them.  A bank question is
+# ``autograder.questionbank.load.Question``; one question's points are ``grading.scoring.Mark``.
+Question, Chapter, Mark = ScoreColumn, ScoreChapter, ScoreCell

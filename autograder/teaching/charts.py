@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fonts import use_chinese_font
+from .fonts import use_chinese_font  # noqa: F401  notebooks call charts.use_chinese_font()
+from .plotting import BLUE, GREEN, GREY, INK, LIGHT, ORANGE, RED, clean_axes, new_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -33,15 +34,6 @@ __all__ = [
     "customers_leave", "complaint_iceberg", "complaint_outcomes",
     "voice_standards", "call_timeline",
 ]
-
-# A calm palette that prints well in grey too.
-BLUE = "#2f6db5"
-LIGHT = "#c9d7ea"
-ORANGE = "#e07b24"
-RED = "#c0392b"
-GREEN = "#2e8b57"
-GREY = "#9aa3ad"
-INK = "#222222"
 
 
 @dataclass
@@ -69,19 +61,6 @@ class Chart:
         return f"<图表：{self.title}>"
 
 
-def _figure(width: float, height: float) -> "Figure":
-    use_chinese_font()
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), layout="constrained")
-    return fig
-
-
-def _clean(ax) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
 # --------------------------------------------------------------------------- 投诉处理 / 价格异议
 
 
@@ -103,7 +82,7 @@ def customers_leave(highlight: str = "service") -> Chart:
     """
     if highlight not in ("service", "price"):
         raise ValueError("highlight must be 'service' or 'price'")
-    fig = _figure(7.2, 3.6)
+    fig = new_figure(7.2, 3.6)
     ax = fig.add_subplot()
     labels = [r[0] for r in LEAVE_REASONS][::-1]
     values = [r[1] for r in LEAVE_REASONS][::-1]
@@ -117,7 +96,7 @@ def customers_leave(highlight: str = "service") -> Chart:
     ax.set_xlim(0, 55)
     ax.set_xlabel("占离开顾客的百分比（%）")
     ax.tick_params(axis="y", labelsize=12)
-    _clean(ax)
+    clean_axes(ax)
     if highlight == "price":
         ax.set_title("顾客为什么离开？因为价格离开的只有 15%", fontsize=14, loc="left")
         note = "另有 65% 是因为服务差、没人关心——价格并不是主要原因"
@@ -131,7 +110,7 @@ def customers_leave(highlight: str = "service") -> Chart:
 
 def complaint_iceberg() -> Chart:
     """Of 100 unhappy customers only 4 complain; 96 stay silent; 90 never come back."""
-    fig = _figure(7.2, 4.2)
+    fig = new_figure(7.2, 4.2)
     ax = fig.add_subplot()
     ax.set_aspect("equal")
     # 100 squares, 10 × 10: the first 4 complain, the rest are silent
@@ -178,7 +157,7 @@ def _legend_box(fig, x: float, y: float, colour: str):
 
 def complaint_outcomes() -> Chart:
     """How many people hear about it, and who comes back."""
-    fig = _figure(8.6, 3.8)
+    fig = new_figure(8.6, 3.8)
     left, right = fig.subplots(1, 2, width_ratios=[1.15, 1])
 
     # left: word of mouth
@@ -196,7 +175,7 @@ def complaint_outcomes() -> Chart:
     left.set_xlim(0, 30)
     left.set_xlabel("平均会告诉多少人")
     left.set_title("好事不出门，坏事传千里", fontsize=13, loc="left")
-    _clean(left)
+    clean_axes(left)
 
     # right: who comes back
     cats = ["有意见但没说出来", "投诉并得到妥善处理"]
@@ -210,7 +189,7 @@ def complaint_outcomes() -> Chart:
     right.set_ylabel("还会再来的顾客（%）")
     right.set_title("投诉处理好了，顾客会回来", fontsize=13, loc="left")
     right.tick_params(axis="x", labelsize=11)
-    _clean(right)
+    clean_axes(right)
     fig.text(0.01, -0.05, "资料：客服工作手册与话务员培训材料中的调查数据（不同调查的数字略有出入）。",
              fontsize=9.5, color="#555555")
     return Chart(fig, "投诉的后果")
@@ -232,7 +211,7 @@ def voice_standards() -> Chart:
     """The six voice standards of a customer-service representative, as cards."""
     from matplotlib.patches import FancyBboxPatch
 
-    fig = _figure(7.6, 3.9)
+    fig = new_figure(7.6, 3.9)
     ax = fig.add_subplot()
     ax.set_xlim(0, 3)
     ax.set_ylim(0, 2)
@@ -258,7 +237,7 @@ def call_timeline(hold_seconds: int = 60) -> Chart:
     """An inbound call with a hold: answer at the first ring, report every 15 s."""
     if hold_seconds < 15:
         raise ValueError("hold_seconds must be at least 15")
-    fig = _figure(8.6, 3.0)
+    fig = new_figure(8.6, 3.0)
     ax = fig.add_subplot()
     start = 10  # seconds of conversation before the hold
     end = start + hold_seconds

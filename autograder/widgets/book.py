@@ -71,9 +71,6 @@ class PracticeBook:
 
         return CallSandboxWidget(self.get_call(call_id))
 
-    def scenario_keys(self) -> list[str]:
-        return sorted({s.scenario for s in self.sandboxes.values()})
-
 
 def find_practice_file(name: str | Path, base: str | Path | None = None) -> Path:
     """Resolve a chapter name (``"ch1_telephone"``) or a path to its YAML file.

@@ -40,6 +40,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..engine.schema import SchemaError, Where
+from ..questiontypes import CHOICE_TYPES, QUESTION_TYPES
+from ..teaching.choices import PRACTICE_RULES, choice_key, choice_options
 from .callpractice import CallSandboxItem
 
 __all__ = [
@@ -47,7 +49,6 @@ __all__ = [
 ]
 
 PRACTICE_DIR_NAME = "practice"
-QUESTION_TYPES = {"single": "单选", "multiple": "多选"}
 _LETTERS = "ABCDEFGH"
 _ID = re.compile(r"^[A-Za-z0-9_\-]+$")
 KEYPOINT_ID = re.compile(r"^\d{3}-\d{2,3}$")  # seed-point, e.g. 001-95 or 001-124
@@ -69,7 +70,7 @@ class QuizQuestion:
 
     @property
     def type_label(self) -> str:
-        return QUESTION_TYPES[self.type]
+        return QUESTION_TYPES[self.type].tag
 
     @property
     def key_text(self) -> str:
@@ -148,27 +149,11 @@ def _question(where: Where, raw) -> QuizQuestion:
     w = where.at(qid)
     w.only(raw, {"id", "type", "stem", "options", "key", "explanation", "keypoints"})
     qtype = w.need(raw, "type", str)
-    if qtype not in QUESTION_TYPES:
-        raise w.error(f"type must be one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
-    options_raw = w.need(raw, "options", dict)
-    letters = tuple(str(k) for k in options_raw)
-    if not 3 <= len(letters) <= 6 or letters != tuple(_LETTERS[:len(letters)]):
-        raise w.error(f"options must be lettered A, B, C… in order (3–6 of them), got {', '.join(letters)}")
-    options = []
-    for letter, text in options_raw.items():
-        if not isinstance(text, str) or not text.strip():
-            raise w.error(f"option {letter} must be non-empty text")
-        options.append((str(letter), text.strip()))
-    key_raw = w.need(raw, "key", str)
-    key = parse_choice(key_raw, letters)
-    stray = set(unicodedata.normalize("NFKC", key_raw).upper()) - set(letters) - set(" ,、")
-    if not key or stray:
-        raise w.error(f"key {key_raw!r} is not made of option letters ({', '.join(letters)})")
-    if qtype == "single" and len(key) != 1:
-        raise w.error(f"a single-choice question has exactly one key letter, got {key_raw!r}")
-    if qtype == "multiple" and len(key) < 2:
-        raise w.error(f"a multiple-choice question needs at least two key letters, got {key_raw!r}")
-    return QuizQuestion(qid, qtype, _text(w, raw, "stem"), tuple(options), frozenset(key),
+    if qtype not in CHOICE_TYPES:
+        raise w.error(f"type must be one of {', '.join(CHOICE_TYPES)}, got {qtype!r}")
+    options = choice_options(w, raw, PRACTICE_RULES)
+    key = choice_key(w, raw, qtype, "".join(options), PRACTICE_RULES)
+    return QuizQuestion(qid, qtype, _text(w, raw, "stem"), tuple(options.items()), frozenset(key),
                         _text(w, raw, "explanation"), _keypoints(w, raw))
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from pages_support import ASSIGNMENT, honest_notebook, kit, kit_grade, nbgrader
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 
 CHEATS = {
     "stderr_to_stdout": "import sys\nsys.stderr = sys.stdout",
