@@ -42,7 +42,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "autograder.preprocessors.DropEmptyMetadata",  # nbgrader 0.9.6 crashes on duplicated cells otherwise
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "autograder.preprocessors.RestoreCells",  # OverwriteCells that survives another assignment's notebook
+    "autograder.preprocessors.SharedOverwriteCells",  # OverwriteCells that survives another assignment's notebook
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 if os.environ.get("AUTOGRADER_EXECUTE") != "1":

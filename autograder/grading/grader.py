@@ -1,9 +1,9 @@
 """Kernel-free grading of a whole course (``python -m autograder grade``).
 
 The same steps as ``nbgrader autograde`` — create the student and the
-submission, copy files, sanitize (``ClearOutput``, ``DeduplicateIds``,
-``OverwriteKernelspec``, ``OverwriteCells``, ``CheckCellMetadata``), grade,
-save grades, late penalties — with nbgrader's own preprocessors, written
+submission, copy files, then the preprocessors the course config lists in
+``Autograde.sanitize_preprocessors`` and ``Autograde.autograde_preprocessors``
+(:mod:`autograder.grading.pipeline`) — with nbgrader's own preprocessors, written
 where ``nbgrader autograde`` writes (gradebook, ``autograded/``), so
 formgrader, ``generate_feedback`` and ``nbgrader export`` work unchanged.
 Two things differ: ``KernelFreeGrade`` stands in for ``Execute`` (answers
@@ -125,10 +125,8 @@ class Grader:
 
     def __init__(self, course_dir: str | Path):
         from nbgrader.coursedir import CourseDirectory
-        from nbconvert.preprocessors import ClearMetadataPreprocessor
-        from nbgrader.preprocessors import ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput
 
-        from ..preprocessors import CheckMetadata, DropEmptyMetadata, KernelFreeGrade, RecordGrades, RecordLatePenalties, RestoreCells, RestoreKernelspec, SanitizeStudentHtml
+        from .pipeline import build_pipeline
 
         self.course_dir = Path(course_dir).resolve()
         if not self.course_dir.is_dir():
@@ -137,18 +135,8 @@ class Grader:
         self.coursedir = CourseDirectory(config=self.config)
         log = _quiet_logger()
         self.coursedir.log = log
-
-        def make(cls):
-            pp = cls(config=self.config)
-            pp.log = log
-            return pp
-
-        self.sanitize = [make(c) for c in (ClearOutput, DeduplicateIds, DropEmptyMetadata,
-                                           RestoreKernelspec, RestoreCells, CheckMetadata)]
-        self.sanitize[4].add_missing_cells = True  # deleted test cells come back (and score 0 if unanswered)
-        self.autograde = [make(c) for c in (KernelFreeGrade, IgnorePattern, ClearMetadataPreprocessor,
-                                            LimitOutput, RecordGrades, RecordLatePenalties, CheckMetadata,
-                                            SanitizeStudentHtml)]  # always, whatever the course config says
+        pipeline = build_pipeline(self.config, log)  # the course config's lists, see grading.pipeline
+        self.sanitize, self.autograde = pipeline.sanitize, pipeline.autograde
         self.permissions = 0o444
         self.timings: dict[str, float] = {}
         from .keycopy import Delimiters
