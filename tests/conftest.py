@@ -1,22 +1,18 @@
 """Shared fixtures: a real nbgrader course built from the kit, released, and a graded simulated class."""
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import pgtier
 import pytest
+from autograder.grading.coursedir import ensure_scripts_on_path, quiet_nbgrader_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# nbgrader shells out to `alembic`: the venv's scripts directory must be on PATH
-_bin = os.path.dirname(sys.executable)
-if _bin not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+ensure_scripts_on_path()  # nbgrader shells out to `alembic`
 
 
 def pytest_sessionstart(session) -> None:
@@ -125,12 +121,10 @@ def key_answers(assignment: str, wrong: bool = False) -> dict[str, str]:
 
 def scores(course: Path, student: str, assignment: str) -> dict[str, tuple]:
     """{grade cell: (auto_score, manual_score, needs_manual_grade)} from the course's gradebook."""
-    import warnings
 
     from autograder.grading.coursedir import course_gradebook
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             sub = gb.find_submission_notebook(assignment, assignment, student)
             return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}

@@ -35,15 +35,11 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .coursedir import _quiet_logger, load_config, open_gradebook
+from .coursedir import _quiet_logger, load_config, open_gradebook, quiet_nbgrader_warnings
+from .statuscomment import MISSING, UNREADABLE, status_comment  # the comment left on answer cells
 
 __all__ = ["Issue", "Refused", "SubmissionResult", "GradeReport", "Grader", "grade_course",
            "Ungradable", "Unreadable", "UNREADABLE", "MISSING"]
-
-# Prefixes of the autograder comments left on answer cells (formgrader shows
-# them; export reads them to tell a missing or unreadable file from a zero).
-UNREADABLE = "无法读取"
-MISSING = "未提交"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +192,7 @@ class Grader:
 
         started = time.perf_counter()
         report = GradeReport()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SQLAlchemy 2.x warnings from inside nbgrader's api
+        with quiet_nbgrader_warnings():
             with open_gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
                 released = [a.name for a in gb.assignments]
                 wanted = assignments or sorted(released)
@@ -409,7 +404,7 @@ class Grader:
             grade.auto_score = 0
             grade.needs_manual_grade = grade.manual_score is not None
         for comment in sub.comments:
-            comment.auto_comment = f"{prefix}：{message}"
+            comment.auto_comment = status_comment(prefix, message)
         gb.db.flush()
 
     def _write_zero_notebook(self, gb, cache, assignment: str, student: str, notebook: str, dest: Path,
@@ -442,7 +437,7 @@ class Grader:
             for cell in nb.cells:
                 if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
                     cell.outputs = [from_dict({"output_type": "stream", "name": "stderr",
-                                               "text": f"{UNREADABLE}：{message}\n"})]
+                                               "text": status_comment(UNREADABLE, message) + "\n"})]
             dest.mkdir(parents=True, exist_ok=True)
             (dest / f"{notebook}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
         except Exception:  # noqa: BLE001 - the zero scores are recorded; the file is a courtesy
@@ -461,6 +456,7 @@ class Grader:
     def _read(self, student: str, assignment: str, notebook: str):
         """The submitted notebook as nbformat reads it; raises :class:`Unreadable` with the reason."""
         import nbformat
+        from nbformat.warnings import MissingIDFieldWarning
 
         from .keycopy import key_copy_problem
         from .safefiles import UnsafeFile, decode_text, read_regular
@@ -472,7 +468,9 @@ class Grader:
             raise Unreadable(f"{notebook}.ipynb {exc.reason}，拒绝读取") from None
         try:
             raw, _ = decode_text(data)
-            nb = nbformat.reads(raw, as_version=4)
+            with warnings.catch_warnings():  # a student's file without cell ids (older Jupyter): nbformat adds them
+                warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+                nb = nbformat.reads(raw, as_version=4)
         except Exception as exc:
             raise Unreadable(f"文件无法打开（不是有效的 notebook：{_exc_kind(exc)}）") from None
         problem = key_copy_problem(list(nb.get("cells", [])), self.delimiters, self._solutions_of(assignment, notebook))
@@ -542,7 +540,7 @@ class Grader:
                 result.issues.append(Issue(student, assignment, notebook, o.var, o.message.split("——", 1)[-1]))
                 comment = view.comment(o.qid + "_answer")
                 if comment is not None:
-                    comment.auto_comment = f"{UNREADABLE}：{o.message}"
+                    comment.auto_comment = status_comment(UNREADABLE, o.message)
             elif o.problems:  # a call with some turns unreadable: those score 0, the rest was graded
                 result.issues += [Issue(student, assignment, notebook, o.var, p) for p in o.problems]
         gb.db.flush()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.grading.coursedir import course_gradebook, load_config
+from autograder.grading.coursedir import course_gradebook, load_config, quiet_nbgrader_warnings
 from autograder.grading.session import NotebookView, SourceCache
 
 CH1 = "ch1_telephone"
@@ -20,7 +20,7 @@ def ids(course: Path, student: str) -> dict:
 
 
 def add_submission(course: Path, student: str) -> None:
-    with course_gradebook(course) as gb:
+    with quiet_nbgrader_warnings(), course_gradebook(course) as gb:
         gb.update_or_create_student(student)
         gb.update_or_create_submission(CH1, student)
         gb.db.commit()
@@ -28,7 +28,7 @@ def add_submission(course: Path, student: str) -> None:
 
 def run_shared(course: Path, pp, nb, student: str):
     """``pp`` on the grader's shared gradebook session (one commit at the end, as the grader does)."""
-    with course_gradebook(course) as gb:
+    with quiet_nbgrader_warnings(), course_gradebook(course) as gb:
         view = NotebookView(gb, SourceCache(gb), CH1, CH1, student)
         resources = {"nbgrader": ids(course, student), "autograder": {"gradebook": view},
                      "unique_key": CH1, "output_files_dir": None}
@@ -39,7 +39,8 @@ def run_shared(course: Path, pp, nb, student: str):
 
 def run_stock(course: Path, pp, nb, student: str):
     """``pp`` with nbgrader's resources only: it opens its own gradebook, as under ``nbgrader autograde``."""
-    nb, _ = pp(nb, {"nbgrader": ids(course, student), "unique_key": CH1, "output_files_dir": None})
+    with quiet_nbgrader_warnings():
+        nb, _ = pp(nb, {"nbgrader": ids(course, student), "unique_key": CH1, "output_files_dir": None})
     return nb
 
 

@@ -1,7 +1,6 @@
 """SharedAssignLatePenalties: a late submission's penalty, as stock nbgrader records it, reaches the export."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from autograder.grading.grader import grade_course
 from autograder.report.export import read_scores
 
 from conftest import EXERCISES, FIXTURES, fill, key_answers, release_notebook, submit
+from autograder.grading.coursedir import scripts_env
 
 CH1 = "ch1_telephone"
 DUE = "2026-11-20 08:00:00 UTC"
@@ -74,7 +74,7 @@ def test_stock_nbgrader_autograde_records_the_same_penalty(late_course, tmp_path
     shutil.copytree(late_course, stock)
     grade_course(late_course, [CH1], progress=False)
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = scripts_env()
     env.pop("AUTOGRADER_EXECUTE", None)
     out = subprocess.run([str(bin_dir / "nbgrader"), "autograde", CH1], cwd=stock, env=env,
                          capture_output=True, text=True, timeout=900)
