@@ -25,6 +25,10 @@ A submission that cannot be graded (the source notebook handed in, nbgrader
 metadata that fails to validate, an unreadable timestamp.txt, time out)
 scores 0 and is marked 无法读取: it never keeps an earlier submission's
 scores.
+
+(Over 400 lines: the per-submission steps of one ``Grader`` share its run
+state; the reports and the file handling could move out into modules of
+their own.)
 """
 from __future__ import annotations
 
