@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from .messages import error_line, say
@@ -16,12 +15,9 @@ __all__ = ["main"]
 
 
 def _ensure_venv_on_path() -> None:
-    # nbgrader shells out to `alembic` found on PATH: make the interpreter's own
-    # scripts directory win even when the virtualenv is not activated.
-    bindir = os.path.dirname(sys.executable)
-    parts = os.environ.get("PATH", "").split(os.pathsep)
-    if bindir not in parts:
-        os.environ["PATH"] = os.pathsep.join([bindir] + parts)
+    from .grading.coursedir import ensure_scripts_on_path
+
+    ensure_scripts_on_path()
 
 
 def _skip_slow_optional_imports() -> None:

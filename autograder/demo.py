@@ -13,6 +13,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from .grading.coursedir import quiet_nbgrader_warnings
 
 from .messages import say
 
@@ -102,15 +103,13 @@ def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int 
 def _mark_short_answers(course: Path, assignment: str) -> int:
     """What a grader does in formgrader: a manual score and comment on each short answer."""
     import json
-    import warnings
 
     from .grading.sourcenotebooks import load_course
     from .grading.coursedir import course_gradebook
 
     shorts = [q for nb in load_course(course, [assignment]) for q in nb.questions if q.type == "short"]
     marked = 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             for submission in gb.find_assignment(assignment).submissions:
                 path = course / "autograded" / submission.student.id / assignment / f"{assignment}.ipynb"

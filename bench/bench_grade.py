@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from autograder.grading.coursedir import quiet_nbgrader_warnings, scripts_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,7 +29,7 @@ BIN = Path(sys.executable).parent
 
 
 def run(cmd: list[str], cwd: Path, env_extra: dict | None = None) -> float:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **(env_extra or {}))
+    env = scripts_env(**(env_extra or {}))
     started = time.perf_counter()
     out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
@@ -132,12 +133,10 @@ def main() -> None:
 
 
 def _scores(course: Path) -> dict:
-    import warnings
 
     from autograder.grading.coursedir import course_gradebook
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             return {(s.student.id, g.name): g.auto_score
                     for a in gb.assignments for s in a.submissions for nb in s.notebooks for g in nb.grades}

@@ -5,7 +5,6 @@
 # (`cd exercises && nbgrader generate_assignment ch1_telephone`), or use
 # `python -m autograder grade --course exercises`.
 import os
-import sys
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -15,9 +14,9 @@ c.CourseDirectory.root = here
 
 # nbgrader shells out to `alembic`; find it next to this Python even when the
 # virtual environment is not activated.
-_bin = os.path.dirname(sys.executable)
-if _bin not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+from autograder.grading.coursedir import ensure_scripts_on_path  # noqa: E402
+
+ensure_scripts_on_path()
 
 # Answer cells keep the `第N题 = ""` line; the solution below it disappears.
 c.ClearSolutions.code_stub = {"python": ""}
@@ -42,7 +41,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "autograder.preprocessors.DropEmptyMetadata",  # nbgrader 0.9.6 crashes on duplicated cells otherwise
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "autograder.preprocessors.RestoreCells",  # OverwriteCells that survives another assignment's notebook
+    "autograder.preprocessors.SharedOverwriteCells",  # OverwriteCells that survives another assignment's notebook
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 if os.environ.get("AUTOGRADER_EXECUTE") != "1":

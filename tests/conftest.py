@@ -5,20 +5,16 @@ test modules that still do ``from conftest import …``.
 """
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import pgtier
 import pytest
 from helpers import (EXERCISES, FIXTURES, ROOT, copy_course, fill, grade_id, key_answers,  # noqa: F401
                      release_notebook, scores, submit)
+from autograder.grading.coursedir import ensure_scripts_on_path  # noqa: E402
 from tiers import pytest_collection_modifyitems, pytest_runtest_call, pytest_runtest_setup  # noqa: F401
 
-# nbgrader shells out to `alembic`: the venv's scripts directory must be on PATH
-_bin = os.path.dirname(sys.executable)
-if _bin not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
+ensure_scripts_on_path()  # nbgrader shells out to `alembic`
 
 
 def pytest_sessionstart(session) -> None:

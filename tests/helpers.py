@@ -91,12 +91,8 @@ def key_answers(assignment: str, wrong: bool = False) -> dict[str, str]:
 
 def scores(course: Path, student: str, assignment: str) -> dict[str, tuple]:
     """{grade cell: (auto_score, manual_score, needs_manual_grade)} from the course's gradebook."""
-    import warnings
+    from autograder.grading.coursedir import course_gradebook, quiet_nbgrader_warnings
 
-    from autograder.grading.coursedir import course_gradebook
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with course_gradebook(course) as gb:
-            sub = gb.find_submission_notebook(assignment, assignment, student)
-            return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}
+    with quiet_nbgrader_warnings(), course_gradebook(course) as gb:
+        sub = gb.find_submission_notebook(assignment, assignment, student)
+        return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}

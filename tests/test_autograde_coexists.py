@@ -8,10 +8,8 @@ Now it is quiet, gives the kit's scores, keeps manual grades and adds no rows;
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from conftest import EXERCISES, fill, key_answers, release_notebook, submit
 from autograder.questionbank.load import load_bank
 from autograder.grading.coursedir import course_gradebook
 from autograder.grading.grader import grade_course
+from autograder.grading.coursedir import quiet_nbgrader_warnings, scripts_env
 
 pytestmark = pytest.mark.slow  # nbgrader autograde in a subprocess
 CH1 = "ch1_telephone"
@@ -27,7 +26,7 @@ BIN = Path(sys.executable).parent
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = scripts_env()
     env.pop("AUTOGRADER_EXECUTE", None)
     out = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True,
                          timeout=600)
@@ -42,8 +41,7 @@ def _short():
 
 def _state(course: Path) -> tuple[dict, int, int]:
     """({(student, cell): (auto, manual)}, number of grade rows, number of submissions)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             a = gb.find_assignment(CH1)
             got = {(s.student.id, g.name): (g.auto_score, g.manual_score)

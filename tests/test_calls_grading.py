@@ -8,11 +8,9 @@ them as the bank says, keep grading the other turns, and never run a line.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from autograder.grading.coursedir import course_gradebook
 from autograder.grading.scoring import round_points
 
 from conftest import EXERCISES, fill, release_notebook, scores, submit
+from autograder.grading.coursedir import quiet_nbgrader_warnings, scripts_env
 
 BANK = {ch.assignment: ch for ch in load_bank(EXERCISES / "bank")}
 CALLS = [(ch.assignment, q) for ch in BANK.values() for q in ch.questions if q.type == "call"]
@@ -146,8 +145,7 @@ def test_a_blank_call_scores_zero_as_an_error_and_deleted_answer_lines_are_unrea
     # nbgrader's OverwriteCells restores the locked cells only; the answer cell keeps what the student left
     outcome = _outcome(result, CH1_CALL)
     assert outcome.points == 0 and outcome.status == "unreadable" and "找不到" in outcome.message
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             sub = gb.find_submission_notebook(CH1, CH1, "deleted")
             comment = next(c for c in sub.comments if c.name == CH1_CALL.answer_cell)
@@ -197,7 +195,7 @@ def test_stock_nbgrader_autograde_gives_the_same_call_scores(released_course, tm
     for student, answers in honest.items():
         submit(stock, student, CH1, fill(release_notebook(stock, CH1), answers))
     shutil.copytree(stock, free)
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", AUTOGRADER_EXECUTE="1")
+    env = scripts_env(AUTOGRADER_EXECUTE="1")
     out = subprocess.run([str(BIN / "nbgrader"), "autograde", CH1], cwd=stock, env=env, capture_output=True,
                          text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
@@ -222,7 +220,7 @@ def test_run_test_in_a_kernel_scores_the_call_without_the_rescoring_step(release
     config = (course / "nbgrader_config.py").read_text(encoding="utf-8")
     config = config.replace('"autograder.preprocessors.RescoreKitQuestions"', "")
     (course / "nbgrader_config.py").write_text(config, encoding="utf-8")
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", AUTOGRADER_EXECUTE="1")
+    env = scripts_env(AUTOGRADER_EXECUTE="1")
     out = subprocess.run([str(BIN / "nbgrader"), "autograde", CH1], cwd=course, env=env, capture_output=True,
                          text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]

@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 import sys
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from conftest import copy_course
 from autograder.teaching.fonts import glyph_problems
 from autograder.report.table import ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, STATUSES, UNREADABLE, neutralise
 from autograder.report.export import ExportError, export_course, read_scores, write_csv
+from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
 NOBODY = "2099001"  # on the roster, submitted nothing
@@ -216,8 +216,7 @@ def _num(text: str) -> float:
 
 def test_totals_add_up_and_match_nbgrader(exported: Exported):
     header, rows = _read_csv(exported.out / "scores.csv")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with _gradebook(exported.course) as gb:
             for row in rows:
                 chapter_totals = []
@@ -242,8 +241,7 @@ def test_short_answer_waits_for_a_manual_score(exported: Exported, tmp_path: Pat
     before = student.chapters[chapter.assignment]
     assert before.marks[short.key].score is None and before.marks[short.key].state == "pending"
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with _gradebook(course) as gb:  # what formgrader does when a grader enters a score
             grade = gb.find_grade(short.grade_cell, short.notebook, chapter.assignment, student.id)
             grade.manual_score = 3.5

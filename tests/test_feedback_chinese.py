@@ -6,7 +6,6 @@ as 0, and no word to the instructor that feedback went out before grading.
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -20,13 +19,14 @@ from autograder.questionbank.load import load_bank
 from autograder.grading.coursedir import course_gradebook
 from autograder.grading.grader import grade_course
 from autograder.preprocessors import FeedbackQuestions
+from autograder.grading.coursedir import scripts_env
 
 CH1 = "ch1_telephone"
 BIN = Path(sys.executable).parent
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = scripts_env()
     out = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]

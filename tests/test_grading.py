@@ -5,7 +5,6 @@ import copy
 import json
 import subprocess
 import sys
-import warnings
 
 import pytest
 from autograder.grading.coursedir import course_gradebook
@@ -15,6 +14,7 @@ from autograder.grading.grader import MISSING, UNREADABLE, grade_course
 from autograder.classroom.simulate import CHEATS
 
 from conftest import EXERCISES, copy_course, fill, grade_id, key_answers, release_notebook, scores, submit
+from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 CH1 = "ch1_telephone"
 BANK = {ch.assignment: ch for ch in load_bank(EXERCISES / "bank")}
@@ -195,8 +195,7 @@ def test_each_bad_input_gets_the_right_score_and_a_clear_message(bad_class, stud
 
 def test_whole_file_problems_zero_every_question_and_leave_a_comment(bad_class):
     course, _, _ = bad_class
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with _gradebook(course) as gb:
             for student, prefix in (("invalid_json", UNREADABLE), ("missing_notebook", MISSING),
                                     ("other_assignment", UNREADABLE)):
@@ -257,8 +256,7 @@ def test_regrading_keeps_manual_grades_and_comments(course):
     single = _questions()[0]
     submit(course, "m", CH1, fill(release_notebook(course, CH1), key_answers(CH1), short="先安抚情绪。"))
     grade_course(course, [CH1], progress=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with _gradebook(course) as gb:
             gb.find_grade(short.grade_cell, CH1, CH1, "m").manual_score = 5
             gb.find_grade(single.grade_cell, CH1, CH1, "m").manual_score = 1
@@ -267,8 +265,7 @@ def test_regrading_keeps_manual_grades_and_comments(course):
     # the student resubmits; the instructor grades again
     submit(course, "m", CH1, fill(release_notebook(course, CH1), key_answers(CH1, wrong=True), short="改过的答案"))
     grade_course(course, [CH1], progress=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with _gradebook(course) as gb:
             assert gb.find_grade(short.grade_cell, CH1, CH1, "m").manual_score == 5
             g = gb.find_grade(single.grade_cell, CH1, CH1, "m")

@@ -9,7 +9,6 @@ was, and the rest of the class is graded as usual.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from conftest import FIXTURES, fill, grade_id, key_answers, release_notebook, sc
 
 from autograder.grading.grader import UNREADABLE, grade_course
 from autograder.grading.coursedir import course_gradebook
+from autograder.grading.coursedir import scripts_env
 
 CH1 = "ch1_telephone"
 SITUATIONS = ["truncated_json", "not_a_notebook"]
@@ -64,7 +64,7 @@ def test_feedback_and_formgrader_view_work_for_an_unreadable_file(course):
     submit(course, "honest", CH1, fill(release_notebook(course, CH1), key_answers(CH1)))
     grade_course(course, [CH1], progress=False)
     exe = Path(sys.executable).with_name("nbgrader")
-    env = dict(os.environ, PATH=f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = scripts_env()
     out = subprocess.run([str(exe), "generate_feedback", CH1], cwd=course, env=env, capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]

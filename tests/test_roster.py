@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pgtier
 from conftest import copy_course
 
 from autograder.classroom.roster import RosterError, import_roster, join_name, read_roster, split_name, student_classes, validate_id
+from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -21,16 +21,14 @@ ROSTERS = Path(__file__).resolve().parent / "fixtures" / "roster"
 @pytest.fixture(scope="module")
 def migrated_empty_course(tmp_path_factory) -> Path:
     """The kit's nbgrader_config.py and an empty gradebook, migrated once (read-only: copy before changing)."""
-    from autograder.grading.coursedir import course_gradebook
+    from autograder.grading.coursedir import course_gradebook, quiet_nbgrader_warnings
 
     course = tmp_path_factory.mktemp("empty") / "course"
     course.mkdir()
     shutil.copy(EXERCISES / "nbgrader_config.py", course / "nbgrader_config.py")
     pgtier.use_database(course)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with course_gradebook(course):  # nbgrader creates the tables and runs its migrations
-            pass
+    with quiet_nbgrader_warnings(), course_gradebook(course):  # nbgrader creates the tables and runs its migrations
+        pass
     return course
 
 
@@ -43,8 +41,7 @@ def empty_course(migrated_empty_course: Path, tmp_path: Path) -> Path:
 def _students(course: Path) -> dict[str, tuple]:
     from autograder.grading.coursedir import course_gradebook
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             classes = student_classes(gb)
             return {s.id: (s.last_name, s.first_name, classes.get(s.id, "")) for s in gb.students}
@@ -134,8 +131,7 @@ def test_existing_students_keep_their_grades(graded_class, tmp_path: Path):
     course = tmp_path / "course"
     copy_course(src, course)
     def scores():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet_nbgrader_warnings():
             with course_gradebook(course) as gb:
                 return {(s.id, a.name): gb.find_submission(a.name, s.id).score
                         for s in gb.students for a in gb.assignments if s.submissions}
@@ -239,8 +235,7 @@ def test_only_the_three_columns_leave_nothing_to_report(empty_course: Path):
 def test_reimport_moves_split_names_to_the_whole_name(empty_course: Path):
     from autograder.grading.coursedir import course_gradebook
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(empty_course) as gb:  # a gradebook written when 姓 and 名 were stored apart
             gb.add_student("2024001", last_name="王", first_name="伟")
             gb.db.commit()

@@ -8,11 +8,9 @@ submissions, score the source solutions full and a blank release 0.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -23,13 +21,14 @@ from autograder.grading.grader import grade_course
 from autograder.classroom.simulate import simulate_class
 
 from conftest import EXERCISES, fill, key_answers, release_notebook, submit
+from autograder.grading.coursedir import quiet_nbgrader_warnings, scripts_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.kernel]
 BIN = Path(sys.executable).parent
 
 
 def _nbgrader(course: Path, *args: str, execute: bool = True) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = scripts_env()
     if execute:
         env["AUTOGRADER_EXECUTE"] = "1"
     out = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True,
@@ -44,8 +43,7 @@ def _autograde_all(course: Path) -> None:
 
 
 def _all_scores(course: Path) -> dict:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             out = {}
             for a in gb.assignments:

@@ -7,7 +7,6 @@ failed, and ``grade`` went on with ``source/`` and the gradebook disagreeing.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from autograder.classroom.coursesetup import create_course
 from autograder.grading.grader import grade_course
 from autograder.classroom.release import release
 from autograder.grading.structure import Slot, compare
+from autograder.grading.coursedir import scripts_env
 
 CH1, CH2 = "ch1_telephone", "ch2_smile"
 BIN = Path(sys.executable).parent
@@ -32,7 +32,7 @@ def _kit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = scripts_env()
     return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True,
                           timeout=300)
 

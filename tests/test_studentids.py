@@ -31,12 +31,11 @@ def test_shown_makes_any_folder_name_printable():
 
 @pytest.mark.nbgrader
 def test_roster_is_gradebook_students_the_grader_did_not_create(tmp_path):
-    import warnings
-
     from nbgrader.api import Gradebook
 
-    warnings.simplefilter("ignore")
-    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "c") as gb:
+    from autograder.grading.coursedir import quiet_nbgrader_warnings
+
+    with quiet_nbgrader_warnings(), Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "c") as gb:
         assert roster_ids(gb) is None
         gb.update_or_create_student("auto1")
         mark_unlisted(gb, "auto1")

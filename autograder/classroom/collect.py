@@ -20,9 +20,9 @@ import fnmatch
 import glob
 import os
 import shutil
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from ..grading.coursedir import quiet_nbgrader_warnings
 
 __all__ = ["CollectReport", "collect"]
 
@@ -85,7 +85,9 @@ def _exchange_collect_class():
             return None
 
         def init_src(self):
-            from nbgrader.api import Gradebook, MissingEntry
+            from nbgrader.api import MissingEntry
+
+            from ..grading.coursedir import open_gradebook
 
             if self.coursedir.course_id == "":
                 self.fail("No course id specified. Re-run with --course flag.")
@@ -100,7 +102,7 @@ def _exchange_collect_class():
             groups: dict[str, list] = {}
             for r in records:
                 groups.setdefault(r["username"], []).append(r)
-            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            with open_gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
                 try:
                     self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
                 except MissingEntry:
@@ -164,7 +166,7 @@ def _exchange_collect_class():
 def collect(course_dir: str | Path, assignment: str, update: bool = False, before_duedate: bool = False,
             student: str | None = None) -> CollectReport:
     """Collect ``assignment`` from the exchange inbound into ``DIR/submitted`` (see the module docstring)."""
-    from nbgrader.api import Gradebook
+    from ..grading.coursedir import open_gradebook
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange import ExchangeError
@@ -181,9 +183,8 @@ def collect(course_dir: str | Path, assignment: str, update: bool = False, befor
     if student:
         coursedir.student_id = student
     report = CollectReport(assignment)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+    with quiet_nbgrader_warnings():
+        with open_gradebook(coursedir.db_url, coursedir.course_id) as gb:
             roster = roster_ids(gb)
     cls = _exchange_collect_class()
     exchange = cls(coursedir=coursedir, authenticator=Authenticator(config=config), config=config)

@@ -8,11 +8,9 @@ rubrics.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import sys
-import warnings
 from pathlib import Path
+from ..grading.coursedir import ensure_scripts_on_path, quiet_nbgrader_warnings
 
 __all__ = ["new_course", "release", "ReleaseError", "EXERCISES"]
 
@@ -39,15 +37,9 @@ def new_course(target: str | Path, exercises: str | Path = EXERCISES) -> Path:
     return target
 
 
-def _ensure_alembic_on_path() -> None:
-    bindir = os.path.dirname(sys.executable)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-
-
 def release(course_dir: str | Path, assignments: list[str] | None = None) -> list[str]:
     """``nbgrader generate_assignment`` for each assignment in ``source/`` (all by default)."""
-    _ensure_alembic_on_path()
+    ensure_scripts_on_path()
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -58,8 +50,7 @@ def release(course_dir: str | Path, assignments: list[str] | None = None) -> lis
     names = assignments or sorted(p.name for p in (course_dir / "source").iterdir() if p.is_dir())
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     for name in names:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet_nbgrader_warnings():
             result = api.generate_assignment(name, force=True, create=True)
         if not result.get("success"):
             raise ReleaseError(f"nbgrader generate_assignment {name} failed:\n{result.get('error') or result.get('log')}")

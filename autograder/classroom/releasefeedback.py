@@ -27,6 +27,7 @@ from pathlib import Path
 from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.utils import notebook_hash
 from traitlets import List
+from ..grading.coursedir import quiet_nbgrader_warnings
 
 __all__ = ["SafeReleaseFeedback", "FeedbackRelease", "Skipped", "release_feedback"]
 
@@ -67,9 +68,10 @@ def _read(path: str) -> str | None:
 
 def pending_manual_grades(coursedir, assignment: str, student: str | None = None) -> list[tuple[str, str]]:
     """(student, question label) of every answer still waiting for a manual grade, in the gradebook's order."""
-    import warnings
 
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
+
+    from ..grading.coursedir import open_gradebook
 
     from ..grading.sourcenotebooks import load_course
     from ..preprocessors.feedbackquestions import TYPE_LABELS
@@ -80,9 +82,8 @@ def pending_manual_grades(coursedir, assignment: str, student: str | None = None
     except (OSError, ValueError):
         labels = {}
     found = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+    with quiet_nbgrader_warnings():
+        with open_gradebook(coursedir.db_url, coursedir.course_id) as gb:
             try:
                 submissions = gb.find_assignment(assignment).submissions
             except MissingEntry:

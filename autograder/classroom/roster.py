@@ -54,6 +54,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
+from ..grading.coursedir import quiet_nbgrader_warnings
 
 __all__ = [
     "RosterError", "RosterEntry", "RosterProblem", "Roster", "ImportReport",
@@ -403,7 +404,6 @@ def import_roster(path: str | Path, course_dir: str | Path, dry_run: bool = Fals
 def import_rows(roster: Roster | Iterable[Mapping[str, object]], course_dir: str | Path,
                 dry_run: bool = False) -> ImportReport:
     """Merge a :class:`Roster` (or dict rows with 学号/姓名/班级 keys) into the gradebook."""
-    import warnings
 
     from nbgrader.api import MissingEntry
 
@@ -414,8 +414,7 @@ def import_rows(roster: Roster | Iterable[Mapping[str, object]], course_dir: str
     report = ImportReport(skipped=list(roster.problems), dry_run=dry_run,
                           ignored_columns=list(roster.ignored_columns), stray_cells=list(roster.stray_cells))
     course_dir = Path(course_dir).resolve()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SQLAlchemy 2.x warnings from inside nbgrader's api
+    with quiet_nbgrader_warnings():
         with _open_gradebook(course_dir) as gb:
             classes = student_classes(gb)
             existing = {s.id for s in gb.students}

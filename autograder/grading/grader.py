@@ -1,9 +1,9 @@
 """Kernel-free grading of a whole course (``python -m autograder grade``).
 
 The same steps as ``nbgrader autograde`` — create the student and the
-submission, copy files, sanitize (``ClearOutput``, ``DeduplicateIds``,
-``OverwriteKernelspec``, ``OverwriteCells``, ``CheckCellMetadata``), grade,
-save grades, late penalties — with nbgrader's own preprocessors, written
+submission, copy files, then the preprocessors the course config lists in
+``Autograde.sanitize_preprocessors`` and ``Autograde.autograde_preprocessors``
+(:mod:`autograder.grading.pipeline`) — with nbgrader's own preprocessors, written
 where ``nbgrader autograde`` writes (gradebook, ``autograded/``), so
 formgrader, ``generate_feedback`` and ``nbgrader export`` work unchanged.
 Two things differ: ``KernelFreeGrade`` stands in for ``Execute`` (answers
@@ -25,6 +25,10 @@ A submission that cannot be graded (the source notebook handed in, nbgrader
 metadata that fails to validate, an unreadable timestamp.txt, time out)
 scores 0 and is marked 无法读取: it never keeps an earlier submission's
 scores.
+
+(Over 400 lines: the per-submission steps of one ``Grader`` share its run
+state; the reports and the file handling could move out into modules of
+their own.)
 """
 from __future__ import annotations
 
@@ -35,15 +39,11 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .coursedir import _quiet_logger, load_config, open_gradebook
+from .coursedir import _quiet_logger, load_config, open_gradebook, quiet_nbgrader_warnings
+from .statuscomment import MISSING, UNREADABLE, status_comment  # the comment left on answer cells
 
 __all__ = ["Issue", "Refused", "SubmissionResult", "GradeReport", "Grader", "grade_course",
            "Ungradable", "Unreadable", "UNREADABLE", "MISSING"]
-
-# Prefixes of the autograder comments left on answer cells (formgrader shows
-# them; export reads them to tell a missing or unreadable file from a zero).
-UNREADABLE = "无法读取"
-MISSING = "未提交"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +127,8 @@ class Grader:
 
     def __init__(self, course_dir: str | Path):
         from nbgrader.coursedir import CourseDirectory
-        from nbconvert.preprocessors import ClearMetadataPreprocessor
-        from nbgrader.preprocessors import ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput
 
-        from ..preprocessors import CheckMetadata, DropEmptyMetadata, KernelFreeGrade, RecordGrades, RecordLatePenalties, RestoreCells, RestoreKernelspec, SanitizeStudentHtml
+        from .pipeline import build_pipeline
 
         self.course_dir = Path(course_dir).resolve()
         if not self.course_dir.is_dir():
@@ -139,18 +137,8 @@ class Grader:
         self.coursedir = CourseDirectory(config=self.config)
         log = _quiet_logger()
         self.coursedir.log = log
-
-        def make(cls):
-            pp = cls(config=self.config)
-            pp.log = log
-            return pp
-
-        self.sanitize = [make(c) for c in (ClearOutput, DeduplicateIds, DropEmptyMetadata,
-                                           RestoreKernelspec, RestoreCells, CheckMetadata)]
-        self.sanitize[4].add_missing_cells = True  # deleted test cells come back (and score 0 if unanswered)
-        self.autograde = [make(c) for c in (KernelFreeGrade, IgnorePattern, ClearMetadataPreprocessor,
-                                            LimitOutput, RecordGrades, RecordLatePenalties, CheckMetadata,
-                                            SanitizeStudentHtml)]  # always, whatever the course config says
+        pipeline = build_pipeline(self.config, log)  # the course config's lists, see grading.pipeline
+        self.sanitize, self.autograde = pipeline.sanitize, pipeline.autograde
         self.permissions = 0o444
         self.timings: dict[str, float] = {}
         from .keycopy import Delimiters
@@ -214,8 +202,7 @@ class Grader:
 
         started = time.perf_counter()
         report = GradeReport()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SQLAlchemy 2.x warnings from inside nbgrader's api
+        with quiet_nbgrader_warnings():
             with open_gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
                 released = [a.name for a in gb.assignments]
                 wanted = assignments or sorted(released)
@@ -427,7 +414,7 @@ class Grader:
             grade.auto_score = 0
             grade.needs_manual_grade = grade.manual_score is not None
         for comment in sub.comments:
-            comment.auto_comment = f"{prefix}：{message}"
+            comment.auto_comment = status_comment(prefix, message)
         gb.db.flush()
 
     def _write_zero_notebook(self, gb, cache, assignment: str, student: str, notebook: str, dest: Path,
@@ -460,7 +447,7 @@ class Grader:
             for cell in nb.cells:
                 if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
                     cell.outputs = [from_dict({"output_type": "stream", "name": "stderr",
-                                               "text": f"{UNREADABLE}：{message}\n"})]
+                                               "text": status_comment(UNREADABLE, message) + "\n"})]
             dest.mkdir(parents=True, exist_ok=True)
             (dest / f"{notebook}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
         except Exception:  # noqa: BLE001 - the zero scores are recorded; the file is a courtesy
@@ -479,6 +466,7 @@ class Grader:
     def _read(self, student: str, assignment: str, notebook: str):
         """The submitted notebook as nbformat reads it; raises :class:`Unreadable` with the reason."""
         import nbformat
+        from nbformat.warnings import MissingIDFieldWarning
 
         from .keycopy import key_copy_problem
         from .safefiles import UnsafeFile, decode_text, read_regular
@@ -490,7 +478,9 @@ class Grader:
             raise Unreadable(f"{notebook}.ipynb {exc.reason}，拒绝读取") from None
         try:
             raw, _ = decode_text(data)
-            nb = nbformat.reads(raw, as_version=4)
+            with warnings.catch_warnings():  # a student's file without cell ids (older Jupyter): nbformat adds them
+                warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+                nb = nbformat.reads(raw, as_version=4)
         except Exception as exc:
             raise Unreadable(f"文件无法打开（不是有效的 notebook：{_exc_kind(exc)}）") from None
         problem = key_copy_problem(list(nb.get("cells", [])), self.delimiters, self._solutions_of(assignment, notebook))
@@ -560,7 +550,7 @@ class Grader:
                 result.issues.append(Issue(student, assignment, notebook, o.var, o.reason.message if o.reason else o.message))
                 comment = view.comment(o.qid + "_answer")
                 if comment is not None:
-                    comment.auto_comment = f"{UNREADABLE}：{o.message}"
+                    comment.auto_comment = status_comment(UNREADABLE, o.message)
             elif o.problems:  # a call with some turns unreadable: those score 0, the rest was graded
                 result.issues += [Issue(student, assignment, notebook, o.var, p) for p in o.problems]
         gb.db.flush()

@@ -14,9 +14,9 @@ before it deletes anything.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from .coursedir import quiet_nbgrader_warnings
 
 __all__ = ["Slot", "StructureChange", "compare", "notebook_slots", "submitters", "guard_build", "BuildRefused",
            "gradebook_disagreements", "GuardedGenerateExporter"]
@@ -74,19 +74,16 @@ def notebook_slots(path: Path, assignment: str) -> list[Slot]:
 
 def _existing_gradebook(course_dir: Path):
     """The course's gradebook if it exists (an SQLite file is never created just to look)."""
-    from .coursedir import course_gradebook, load_config
+    from .coursedir import NoGradebook, course_gradebook
 
-    from nbgrader.coursedir import CourseDirectory
-
-    url = CourseDirectory(config=load_config(course_dir)).db_url
-    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
+    try:
+        return course_gradebook(course_dir, must_exist=True)
+    except NoGradebook:
         return None
-    return course_gradebook(course_dir)
 
 
 def submitters(course_dir: str | Path, assignment: str) -> set[str]:
     """Students with work for ``assignment``: in the gradebook, or collected in ``submitted/``."""
-    import warnings
 
     course_dir = Path(course_dir).resolve()
     found = set()
@@ -95,8 +92,7 @@ def submitters(course_dir: str | Path, assignment: str) -> set[str]:
         found |= {s.name for s in submitted.iterdir() if (s / assignment).is_dir()}
     if not (course_dir / "nbgrader_config.py").is_file():
         return found
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         gb = _existing_gradebook(course_dir)
         if gb is None:
             return found
@@ -211,19 +207,20 @@ class GuardedGenerateExporter(NotebookExporter):
 
 def _generate_problems(root: Path, db_url: str, course_id: str, assignment_paths: list[str], coursedir) -> list[str]:
     import re
-    import warnings
 
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    if db_url.startswith("sqlite:///") and not os.path.exists(db_url[len("sqlite:///"):]):
+    from .coursedir import open_gradebook, sqlite_file
+
+    db = sqlite_file(db_url)
+    if db is not None and not db.exists():
         return []
     names = {Path(p).name for p in assignment_paths}
     if not names:
         names = {coursedir.assignment_id} if coursedir.assignment_id and "*" not in coursedir.assignment_id else set()
     problems = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Gradebook(db_url, course_id) as gb:
+    with quiet_nbgrader_warnings():
+        with open_gradebook(db_url, course_id) as gb:
             for name in sorted(n for n in names if re.fullmatch(r"[^*?\[\]]+", n)):
                 try:
                     assignment = gb.find_assignment(name)

@@ -6,12 +6,13 @@ import re
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Unicode
 
 from ..grading.core import spec_from_source
 from ..questiontypes import TYPE_LABEL
+from ..grading.coursedir import open_gradebook
 
 __all__ = ["FeedbackQuestions", "TYPE_LABELS"]
 
@@ -42,7 +43,7 @@ class FeedbackQuestions(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         ids = resources["nbgrader"]
         questions = self._questions(nb)
-        with Gradebook(ids["db_url"]) as gb:
+        with open_gradebook(ids["db_url"]) as gb:
             for q in questions.values():
                 try:
                     grade = gb.find_grade(q["grade_cell"], ids["notebook"], ids["assignment"], ids["student"])

@@ -59,11 +59,11 @@ from __future__ import annotations
 import csv
 import json
 import re
-import warnings
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from ..grading.coursedir import quiet_nbgrader_warnings
 from .analysis import UNRECORDED_WARNING, analyse
 from .answers import read_answers
 from .table import (ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, SMALL_SAMPLE, STATUSES,
@@ -106,24 +106,16 @@ def _natural(text: str):
 _CHAPTER_NO = re.compile(r"^ch(\d+)")
 
 
-def _db_path(db_url: str) -> Path | None:
-    for prefix in ("sqlite:////", "sqlite:///"):
-        if db_url.startswith(prefix):
-            rest = db_url[len("sqlite:///"):]
-            return Path(rest) if rest and rest != ":memory:" else None
-    return None
-
-
 def _open(course_dir: Path):
     """(CourseDirectory, Gradebook) of a course; never creates a gradebook."""
     from nbgrader.coursedir import CourseDirectory
 
-    from ..grading.coursedir import load_config, open_gradebook
+    from ..grading.coursedir import load_config, open_gradebook, sqlite_file
 
     if not course_dir.is_dir():
         raise ExportError(f"{course_dir}: 课程文件夹不存在 (no such course directory)")
     coursedir = CourseDirectory(config=load_config(course_dir))
-    db = _db_path(coursedir.db_url)
+    db = sqlite_file(coursedir.db_url)
     if db is not None and not db.exists():
         raise ExportError(f"{course_dir}: 找不到成绩库 {db} (no gradebook): 先发布作业并评分 "
                           "(python -m autograder grade --course DIR)，或检查 nbgrader_config.py 里的 db_url")
@@ -216,14 +208,9 @@ def _gradebook_rows(gb):
 
 
 def _prefix(comment: str | None) -> str | None:
-    from ..grading.grader import MISSING as MISSING_PREFIX, UNREADABLE as UNREADABLE_PREFIX
+    from ..grading.statuscomment import comment_state
 
-    if not comment:
-        return None
-    for prefix, state in ((MISSING_PREFIX, "missing"), (UNREADABLE_PREFIX, "unreadable")):
-        if comment.startswith(prefix + "：") or comment.startswith(prefix + ":"):
-            return state
-    return None
+    return comment_state(comment)
 
 
 def _round(x: float | None) -> float | None:
@@ -236,8 +223,7 @@ def read_scores(course_dir: str | Path) -> ScoreTable:
 
     course_dir = Path(course_dir).resolve()
     coursedir, gb = _open(course_dir)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SQLAlchemy 2.x warnings from inside nbgrader's api
+    with quiet_nbgrader_warnings():
         with gb:
             chapters = _chapters(gb, course_dir)
             students = [(s.id, join_name(s.last_name, s.first_name)) for s in gb.students]

@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from helpers import EXERCISES, ROOT, fill, key_answers, release_notebook, scores, submit
@@ -75,11 +75,12 @@ def assert_honest_untouched(course: Path, assignment: str = CH1) -> None:
         assert auto_scores(course, student, assignment) == expected_auto(student, assignment), student
 
 
+@contextmanager
 def gradebook(course: Path):
-    from autograder.grading.coursedir import course_gradebook
+    from autograder.grading.coursedir import course_gradebook, quiet_nbgrader_warnings
 
-    warnings.simplefilter("ignore")
-    return course_gradebook(course)
+    with quiet_nbgrader_warnings(), course_gradebook(course) as gb:
+        yield gb
 
 
 def students_in_gradebook(course: Path) -> set[str]:

@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
@@ -164,12 +165,10 @@ def old_config(course: Path) -> None:
 
 def submission_ids(course: Path) -> dict[str, str]:
     """{student: id of their ch1 submission notebook} from the gradebook (formgrader's URLs use it)."""
-    import warnings
 
     from autograder.grading.coursedir import course_gradebook
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             return {s.student.id: s.notebooks[0].id for s in gb.find_assignment(ASSIGNMENT).submissions}
 

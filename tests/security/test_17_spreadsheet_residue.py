@@ -15,11 +15,11 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-import warnings
 
 import pytest
 
 from pages_support import ASSIGNMENT, honest_notebook, kit, kit_grade
+from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 pytestmark = pytest.mark.slow
 
@@ -80,8 +80,7 @@ def _grade(course, students: dict[str, str | None], tmp):
         answers[_rewrite_var()] = '"' + ANSWER.replace('"', '\\"') + '"'
         kit.submit(course, sid, ASSIGNMENT, kit.fill(kit.release_notebook(course, ASSIGNMENT), answers))
     kit_grade(course)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with quiet_nbgrader_warnings():
         with course_gradebook(course) as gb:
             for sid, name in students.items():
                 if sid.startswith("t_"):  # as formgrader's "Manage Students" stores it: untouched

@@ -1,14 +1,14 @@
-"""RecordLatePenalties: nbgrader's ``AssignLatePenalties`` on the run's shared gradebook."""
+"""SharedAssignLatePenalties: nbgrader's ``AssignLatePenalties`` on the run's shared gradebook."""
 from __future__ import annotations
 
 from nbgrader.preprocessors import AssignLatePenalties
 
 from ..grading.session import bind_shared
 
-__all__ = ["RecordLatePenalties"]
+__all__ = ["SharedAssignLatePenalties"]
 
 
-class RecordLatePenalties(AssignLatePenalties):
+class SharedAssignLatePenalties(AssignLatePenalties):
     """Apply the configured late-submission plugin, as ``AssignLatePenalties`` does."""
 
     def preprocess(self, nb, resources):

@@ -1,15 +1,16 @@
-"""RestoreCells: nbgrader's ``OverwriteCells`` on the run's shared gradebook."""
+"""SharedOverwriteCells: nbgrader's ``OverwriteCells`` on the run's shared gradebook."""
 from __future__ import annotations
 
 from nbformat.notebooknode import from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
+from traitlets import Bool
 
 from ..grading.session import bind_shared
 
-__all__ = ["RestoreCells"]
+__all__ = ["SharedOverwriteCells"]
 
 
-class RestoreCells(OverwriteCells):
+class SharedOverwriteCells(OverwriteCells):
     """Restore locked and graded cells from the source, as ``OverwriteCells`` does.
 
     Same behaviour and settings (``OverwriteCells.add_missing_cells`` …); when
@@ -21,6 +22,13 @@ class RestoreCells(OverwriteCells):
     after the nearest earlier cell that is still there (nbgrader's version
     assumes the cell just before is present and fails otherwise).
     """
+
+    add_missing_cells = Bool(
+        True,
+        help="Put back grade and task cells a student deleted (they then score 0 if unanswered). "
+             "On by default here (nbgrader's OverwriteCells has it off); "
+             "c.OverwriteCells.add_missing_cells = False turns it off for both.",
+    ).tag(config=True)
 
     def add_missing_grade_cells(self, nb, resources):
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)

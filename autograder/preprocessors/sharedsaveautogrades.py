@@ -1,14 +1,14 @@
-"""RecordGrades: nbgrader's ``SaveAutoGrades`` on the run's shared gradebook."""
+"""SharedSaveAutoGrades: nbgrader's ``SaveAutoGrades`` on the run's shared gradebook."""
 from __future__ import annotations
 
 from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
 from ..grading.session import bind_shared
 
-__all__ = ["RecordGrades"]
+__all__ = ["SharedSaveAutoGrades"]
 
 
-class RecordGrades(SaveAutoGrades):
+class SharedSaveAutoGrades(SaveAutoGrades):
     """Save auto scores and "No response." comments exactly as ``SaveAutoGrades``.
 
     Manual scores and comments are never touched (a previously hand-graded

@@ -1,4 +1,4 @@
-"""RestoreKernelspec: nbgrader's ``OverwriteKernelspec`` on the run's shared gradebook."""
+"""SharedOverwriteKernelspec: nbgrader's ``OverwriteKernelspec`` on the run's shared gradebook."""
 from __future__ import annotations
 
 import json
@@ -7,10 +7,10 @@ from nbgrader.preprocessors import OverwriteKernelspec
 
 from ..grading.session import shared_gradebook
 
-__all__ = ["RestoreKernelspec"]
+__all__ = ["SharedOverwriteKernelspec"]
 
 
-class RestoreKernelspec(OverwriteKernelspec):
+class SharedOverwriteKernelspec(OverwriteKernelspec):
     """Give the submission the source notebook's kernelspec, as ``OverwriteKernelspec`` does."""
 
     def preprocess(self, nb, resources):
