@@ -100,14 +100,14 @@ def test_both_grading_paths_store_the_rewrite_findings_in_the_test_cell(name):
 
 def _edit_rules(tmp_path: Path, monkeypatch) -> None:
     """Every rule message changed (rule packs and call rules), as an instructor editing rules after grading."""
-    from autograder.engine import callrules, engine
+    from autograder.engine import callrules, catalogue, engine
 
     rules = tmp_path / "rules"
     shutil.copytree(engine.RULES_DIR, rules)
     for path in rules.glob("[!_]*.yaml"):
         path.write_text(path.read_text(encoding="utf-8").replace("message: ", f"message: {EDITED}"),
                         encoding="utf-8")
-    monkeypatch.setattr(engine, "_PACK", engine.load_pack(rules))
+    monkeypatch.setattr(catalogue, "_PACK", engine.load_pack(rules))
     monkeypatch.setattr(callrules, "_DATA", callrules.load_call_rules(rules / "calls.yaml"))
 
 

@@ -1,11 +1,14 @@
 """FeedbackQuestions: every cell of a question is labelled for the feedback page."""
 from __future__ import annotations
 
+import pytest
+
 from autograder.preprocessors import FeedbackQuestions
 
 from fixturenotebooks import fixture_notebook
 
 
+@pytest.mark.nbgrader  # a gradebook
 def test_each_cell_of_a_question_gets_its_label_and_role(tmp_path):
     ids = {"student": "s1", "assignment": "ch1", "notebook": "ch1", "db_url": f"sqlite:///{tmp_path / 'gradebook.db'}"}
     nb, res = FeedbackQuestions()(fixture_notebook("single_choice_right"), {"nbgrader": ids})
@@ -16,6 +19,7 @@ def test_each_cell_of_a_question_gets_its_label_and_role(tmp_path):
     assert res["autograder_feedback"]["pending"] == []
 
 
+@pytest.mark.nbgrader  # a gradebook
 def test_the_type_labels_are_configurable(tmp_path):
     ids = {"student": "s1", "assignment": "ch1", "notebook": "ch1", "db_url": f"sqlite:///{tmp_path / 'gradebook.db'}"}
     pp = FeedbackQuestions(type_labels={"single": "单项选择"})
