@@ -75,7 +75,8 @@ def undeclared(imports: dict[str, set[str]], declared: set[str]) -> list[str]:
 
 
 def test_the_package_imports_only_its_runtime_dependencies():
-    assert undeclared(third_party_imports(ROOT / "autograder"), _declared()) == []
+    """Runtime dependencies, plus the `authoring` extra: jupytext, imported only by `build` for course/src/*.md."""
+    assert undeclared(third_party_imports(ROOT / "autograder"), _declared("authoring")) == []
 
 
 @pytest.mark.parametrize("folder", ["tests", "bench"])
