@@ -8,11 +8,12 @@ judged as usual.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .answers import _drop_invisible, find_answer_or_moved
 
-__all__ = ["TurnRead", "read_call", "turn_var"]
+__all__ = ["TurnRead", "read_call", "read_turns", "turn_var"]
 
 
 def turn_var(var: str, number: int) -> str:
@@ -33,21 +34,23 @@ class TurnRead:
         return not self.problem and not self.text.strip()
 
 
-def _count(spec: dict) -> int:
-    return sum(1 for t in spec.get("turns", ()) if "agent" in t)
+def read_call(spec: Mapping, sources: list, later: list = ()) -> list[TurnRead]:
+    """Every agent turn of the call in ``spec`` (a mapping with ``var`` and ``turns``) read from the
+    code cells ``sources`` (then ``later``)."""
+    return read_turns(spec["var"], spec.get("turns", ()), sources, later)
 
 
-def read_call(spec: dict, sources: list, later: list = ()) -> list[TurnRead]:
-    """Every agent turn of the call in ``spec`` read from the code cells ``sources`` (then ``later``)."""
+def read_turns(var: str, turns: Iterable[Mapping], sources: list, later: list = ()) -> list[TurnRead]:
+    """Every agent turn among ``turns`` of question ``var`` read from ``sources`` (then ``later``)."""
     reads = []
-    for n in range(1, _count(spec) + 1):
-        var = turn_var(spec["var"], n)
-        read = find_answer_or_moved(sources, var, later)
+    for n in range(1, sum(1 for t in turns if "agent" in t) + 1):
+        name = turn_var(var, n)
+        read = find_answer_or_moved(sources, name, later)
         if read.error:
-            reads.append(TurnRead(n, var, "", read.error, read.found))
+            reads.append(TurnRead(n, name, "", read.error, read.found))
         elif isinstance(read.value, str):
-            reads.append(TurnRead(n, var, _drop_invisible(read.value)))
+            reads.append(TurnRead(n, name, _drop_invisible(read.value)))
         else:
-            reads.append(TurnRead(n, var, "", f"{var} 要写成放在引号里的一句话，例如 {var} = \"您好，……\"；"
-                                              f"不要写成列表或集合。"))
+            reads.append(TurnRead(n, name, "", f"{name} 要写成放在引号里的一句话，例如 {name} = \"您好，……\"；"
+                                               f"不要写成列表或集合。"))
     return reads

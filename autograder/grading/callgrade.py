@@ -8,8 +8,11 @@ a turn left empty or unreadable goes to ``check_call`` as an empty turn
 """
 from __future__ import annotations
 
-from .reading import Reason, Status, read_call_answer
+from collections.abc import Mapping
+
 from .callfeedback import call_walkthrough
+from .questionspec import QuestionSpec, as_question_spec
+from .reading import Reason, Status, read_call_turns
 from .scoring import round_points
 
 __all__ = ["grade_call"]
@@ -19,13 +22,13 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def grade_call(spec: dict, sources: list, later: list = ()):
+def grade_call(spec: QuestionSpec | Mapping, sources: list, later: list = ()):
     from .outcome import Outcome, TYPE_LABEL
 
-    qid, var = spec["qid"], spec["var"]
-    points = float(spec["points"])
+    spec = as_question_spec(spec)
+    qid, var, points = spec.qid, spec.var, spec.points
     label = f"{var}（{TYPE_LABEL['call']}）"
-    reading = read_call_answer(spec, sources, later)
+    reading = read_call_turns(var, spec.turns, sources, later)
     reads = reading.value
     problems = tuple(r.problem if r.var in r.problem else f"{r.var}：{r.problem}" for r in reads if r.problem)
     if reading.status == Status.MISSING:
@@ -39,10 +42,10 @@ def grade_call(spec: dict, sources: list, later: list = ()):
                        problems=problems, reason=why)
     from ..engine.calls import check_call
 
-    result = check_call([r.text for r in reads], spec)
+    result = check_call([r.text for r in reads], spec.to_literal())
     earned = min(points, round_points(points * result.score))
     verdict = "correct" if earned >= points else ("partial" if earned > 0 else "wrong")
-    message = call_walkthrough(label, result, reads, earned, points, spec.get("weights"))
+    message = call_walkthrough(label, result, reads, earned, points, spec.weights)
     rules = tuple(f.rule for v in result.turns if v.result is not None for f in v.result.findings)
     rules += tuple(f.rule for f in result.findings)
     answer = "\n".join(f"第{r.number}句：{r.text}" for r in reads)

@@ -32,37 +32,40 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Mapping
 
 from .outcome import TYPE_LABEL, Outcome
+from .questionspec import QuestionSpec, as_question_spec
 from .reading import Reason, Status, read_question, read_value
-from .scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, round_points, score_multiple, score_single
+from .scoring import round_points, score_multiple, score_single
 
-__all__ = ["Outcome", "grade_question", "outputs_for", "run_test", "spec_from_source", "SPEC_FUNCTION"]
+__all__ = ["Outcome", "QuestionSpec", "grade_question", "outputs_for", "run_test", "spec_from_source",
+           "question_spec_from_source", "SPEC_FUNCTION"]
 
 SPEC_FUNCTION = "run_test"
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def grade_question(spec: dict, sources: list[str], later: list[str] = ()) -> Outcome:
-    """Grade the question described by ``spec`` from the code cells run before its test.
+def grade_question(spec: QuestionSpec | Mapping, sources: list[str], later: list[str] = ()) -> Outcome:
+    """Grade the question described by ``spec`` (a :class:`QuestionSpec` or a ``run_test`` dict)
+    from the code cells run before its test.
 
     ``later`` are code cells after the test cell: a kernel never sees them, but
     a student who moved the answer cell below its test still meant it as the
     answer, so the kernel-free grader reads it from there when nothing above
     assigns it.
     """
-    qid, var = spec["qid"], spec["var"]
-    points = float(spec["points"])
-    qtype = spec["type"]
+    spec = as_question_spec(spec)
+    qid, var, points, qtype = spec.qid, spec.var, spec.points, spec.type
     label = f"{var}（{TYPE_LABEL.get(qtype, qtype)}）"
     if qtype == "call":
         from .callgrade import grade_call
 
         return grade_call(spec, sources, later)
     known = qtype in ("single", "multiple", "rewrite")
-    reading = (read_question(qtype, var, sources, later, spec.get("options", "")) if known
-               else read_value(var, sources, later))
+    options = spec.need("options") if qtype in ("single", "multiple") else ""  # choices are read against them
+    reading = read_question(qtype, var, sources, later, options) if known else read_value(var, sources, later)
     if reading.status in (Status.MISSING, Status.UNREADABLE):
         why = Reason(reading.reason.code, f"{reading.reason.message}本题得 0 分（满分 {_fmt(points)} 分）。")
         return Outcome(qid, var, 0.0, points, "unreadable", f"{label}：无法读取答案——{why.message}", reason=why)
@@ -75,21 +78,20 @@ def grade_question(spec: dict, sources: list[str], later: list[str] = ()) -> Out
         return _grade_rewrite(spec, label, reading.value)
     letters = frozenset(reading.value)
     if qtype == "single":
-        mark = score_single(letters, spec["key"], points)
+        mark = score_single(letters, spec.need("key"), points)
     else:
-        mark = score_multiple(letters, spec["key"], points,
-                              policy=spec.get("policy", DEFAULT_POLICY), options=spec["options"],
-                              partial=spec.get("partial", DEFAULT_PARTIAL))
+        mark = score_multiple(letters, spec.need("key"), points, policy=spec.policy, options=options,
+                              partial=spec.partial)
     words = {"correct": "回答正确", "partial": "部分正确（少选）", "wrong": "回答不正确"}[mark.verdict]
     message = f"{label}：你的答案是 {reading.value}，{words}，得 {_fmt(mark.points)} 分（满分 {_fmt(points)} 分）。"
     return Outcome(qid, var, mark.points, points, mark.verdict, message, reading.value)
 
 
-def _grade_rewrite(spec: dict, label: str, text: str) -> Outcome:
+def _grade_rewrite(spec: QuestionSpec, label: str, text: str) -> Outcome:
     from ..engine.engine import check
 
-    points = float(spec["points"])
-    result = check(text, spec["scenario"], original=spec.get("bad"))
+    points = spec.points
+    result = check(text, spec.need("scenario"), original=spec.bad)
     earned = points if result.passed else round_points(points * result.score)
     verdict = "correct" if result.passed else ("partial" if earned > 0 else "wrong")
     head = "改写通过" if result.passed else "改写未通过"
@@ -100,7 +102,7 @@ def _grade_rewrite(spec: dict, label: str, text: str) -> Outcome:
     suggestion = next((f.suggestion for f in result.findings if getattr(f, "suggestion", "")), "")
     if suggestion and not result.passed:
         lines.append(f"  可以这样说：{suggestion}")
-    return Outcome(spec["qid"], spec["var"], earned, points, verdict, "\n".join(lines), text,
+    return Outcome(spec.qid, spec.var, earned, points, verdict, "\n".join(lines), text,
                    tuple(f.rule for f in result.findings), checked=result)
 
 
@@ -131,6 +133,12 @@ def spec_from_source(source: str) -> dict | None:
             if isinstance(spec, dict) and {"qid", "type", "var", "points"} <= spec.keys():
                 return spec
     return None
+
+
+def question_spec_from_source(source: str) -> QuestionSpec | None:
+    """The :class:`QuestionSpec` of a test cell's ``run_test({...})`` call, or None (see :func:`spec_from_source`)."""
+    literal = spec_from_source(source)
+    return None if literal is None else QuestionSpec.from_literal(literal)
 
 
 def run_test(spec: dict):

@@ -14,11 +14,13 @@ code (see :mod:`autograder.grading.answers`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .answers import find_answer, parse_choice, parse_text
 
-__all__ = ["Status", "Reason", "Reading", "read_question", "read_value", "read_choice", "read_rewrite", "read_call_answer"]
+__all__ = ["Status", "Reason", "Reading", "read_question", "read_value", "read_choice", "read_rewrite", "read_call_answer",
+           "read_call_turns"]
 
 
 class Status:
@@ -95,25 +97,31 @@ def read_rewrite(var: str, sources, later=()) -> Reading:
     return Reading(Status.ANSWERED, text, moved=moved)
 
 
-def read_call_answer(spec: dict, sources, later=()) -> Reading:
-    """A whole call: value is the tuple of :class:`~autograder.grading.callanswers.TurnRead`.
+def read_call_answer(spec: Mapping, sources, later=()) -> Reading:
+    """A whole call (``spec``: a mapping with ``var`` and ``turns``); see :func:`read_call_turns`."""
+    return read_call_turns(spec["var"], spec.get("turns", ()), sources, later)
+
+
+def read_call_turns(var: str, turns: Iterable[Mapping], sources, later=()) -> Reading:
+    """The agent turns among ``turns`` of call question ``var``: value is the tuple of
+    :class:`~autograder.grading.callanswers.TurnRead`.
 
     MISSING when no turn's line is there at all; UNREADABLE when every turn
     that is there cannot be read; EMPTY when nothing was written (a turn
     that cannot be read counts as empty, the others are still judged);
     otherwise ANSWERED.  The reason of a failed call is its first turn's.
     """
-    from .callanswers import read_call
+    from .callanswers import read_turns
 
-    turns = tuple(read_call(spec, sources, later))
-    if all(not t.found for t in turns):
-        first = turns[0].problem if turns else ""
-        return Reading(Status.MISSING, turns, Reason("missing", first))
-    if turns and all(t.problem for t in turns):
-        return Reading(Status.UNREADABLE, turns, Reason("turns_unreadable", turns[0].problem))
-    if all(t.empty or t.problem for t in turns):
-        return Reading(Status.EMPTY, turns, Reason("empty", "还没有作答。"))
-    return Reading(Status.ANSWERED, turns)
+    read = tuple(read_turns(var, turns, sources, later))
+    if all(not t.found for t in read):
+        first = read[0].problem if read else ""
+        return Reading(Status.MISSING, read, Reason("missing", first))
+    if read and all(t.problem for t in read):
+        return Reading(Status.UNREADABLE, read, Reason("turns_unreadable", read[0].problem))
+    if all(t.empty or t.problem for t in read):
+        return Reading(Status.EMPTY, read, Reason("empty", "还没有作答。"))
+    return Reading(Status.ANSWERED, read)
 
 
 def read_question(qtype: str, var: str, sources, later=(), options: str = "", call: dict | None = None) -> Reading:
