@@ -7,7 +7,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool
 
-from ..grading.core import spec_from_source
+from ..grading.core import question_spec_from_source
 from .sanitizestudenthtml import SanitizeStudentHtml
 
 __all__ = ["FeedbackAnswers"]
@@ -41,16 +41,16 @@ class FeedbackAnswers(NbGraderPreprocessor):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
-        spec = spec_from_source(cell.source)
-        if self.show_key and spec is not None:
-            if spec["type"] == "rewrite":
-                answer = f"参考答案：{spec.get('model', '')}"
-            elif spec["type"] == "call":
-                lines = spec.get("model") or []
+        spec = question_spec_from_source(cell.source) if self.show_key else None
+        if spec is not None:
+            if spec.type == "rewrite":
+                answer = f"参考答案：{spec.model}"
+            elif spec.type == "call":
+                lines = spec.model_lines
                 answer = "参考通话：\n\n" + "\n".join(f"- 第{n}句：{t}" for n, t in enumerate(lines, 1))
             else:
-                answer = f"正确答案：{spec.get('key', '')}"
-            text = answer + (f"\n\n解析：{spec['explanation']}" if spec.get("explanation") else "")
+                answer = f"正确答案：{spec.key}"
+            text = answer + (f"\n\n解析：{spec.explanation}" if spec.explanation else "")
             cell.outputs.append(from_dict({"output_type": "display_data", "metadata": {},
                                            "data": {"text/markdown": text, "text/plain": text}}))
         return cell, resources

@@ -10,7 +10,7 @@ from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Unicode
 
-from ..grading.core import spec_from_source
+from ..grading.core import question_spec_from_source
 from ..questiontypes import TYPE_LABEL
 from ..grading.coursedir import open_gradebook
 
@@ -82,9 +82,10 @@ class FeedbackQuestions(NbGraderPreprocessor):
             if not utils.is_grade(cell):
                 continue
             gid = _grade_id(cell)
-            spec = spec_from_source(cell.source) if cell.cell_type == "code" and not utils.is_solution(cell) else None
+            spec = (question_spec_from_source(cell.source) if cell.cell_type == "code" and not utils.is_solution(cell)
+                    else None)
             if spec is not None:
-                qid, qtype, var = spec["qid"], spec["type"], spec["var"]
+                qid, qtype, var = spec.qid, spec.type, spec.var
             else:
                 qid = gid[: -len("_answer")] if gid.endswith("_answer") else gid
                 var = headings.get(qid, ("", ""))[0]
