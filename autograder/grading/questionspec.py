@@ -15,7 +15,6 @@ still reads an empty or unreadable answer, as before.
 """
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
@@ -72,7 +71,7 @@ class QuestionSpec:
                 raise QuestionSpecError(f"question spec {_name(literal)}: missing required key {key!r} "
                                         f"(every spec needs {', '.join(REQUIRED_KEYS)})")
         known = {k: _typed(k, v, literal) for k, v in literal.items() if k in _LITERAL}
-        extra = {k: copy.deepcopy(v) for k, v in literal.items() if k not in _LITERAL}
+        extra = {k: _copied(v) for k, v in literal.items() if k not in _LITERAL}
         return cls(**known, extra=extra, literal_keys=tuple(literal))
 
     def to_literal(self) -> dict:
@@ -85,7 +84,7 @@ class QuestionSpec:
             if k in _LITERAL:
                 out[k] = _plain(getattr(self, k))
             elif k in self.extra:
-                out[k] = copy.deepcopy(self.extra[k])
+                out[k] = _copied(self.extra[k])
         return out
 
     def has(self, key: str) -> bool:
@@ -128,14 +127,23 @@ def _typed(key: str, value, literal: Mapping):
             raise QuestionSpecError(f"question spec {_name(literal)}: points must be a number, "
                                     f"got {value!r}") from None
     if key == "turns" and isinstance(value, (list, tuple)):
-        return tuple(copy.deepcopy(t) for t in value)
+        return tuple(_copied(t) for t in value)
     if isinstance(value, list):
         return tuple(value)
-    return copy.deepcopy(value)
+    return _copied(value)
+
+
+def _copied(value):
+    """A copy of a literal's value, containers all the way down (``copy`` is not imported: a kernel pays for it)."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return type(value)(_copied(v) for v in value)
+    return value
 
 
 def _plain(value):
     """A field's value as the literal holds it: tuples as lists, dicts copied."""
     if isinstance(value, tuple):
-        return [copy.deepcopy(v) for v in value]
-    return copy.deepcopy(value)
+        return [_copied(v) for v in value]
+    return _copied(value)
