@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .callitem import CALL_FIELDS, FREE, CallItem, parse_call, turn_var
 from ..engine.schema import SchemaError, Where, load_yaml
-from ..teaching.choices import BANK_RULES, choice_key, choice_options
+from ..teaching.choices import BANK_RULES, read_choices
 from ..grading.question import Question
 from ..grading.scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, POLICIES
 
@@ -201,8 +201,8 @@ def _question(w: Where, raw: dict, chapter: dict, number: int) -> BankQuestion:
         kw["text"] = w.need(raw, "stem", str).strip()
         kw["situation"] = w.need(raw, "situation", str, optional=True, default="").strip()
         kw["transcript"] = _transcript(w, raw)
-        options = choice_options(w, raw, BANK_RULES)
-        kw.update(options=options, key=choice_key(w, raw, qtype, "".join(options), BANK_RULES))
+        choices = read_choices(w, raw, qtype, BANK_RULES)
+        kw.update(options=choices.options, key=choices.key)
         if qtype == "multiple":
             policy = w.need(raw, "policy", str, optional=True, default=DEFAULT_POLICY)
             if policy not in POLICIES:
