@@ -71,3 +71,15 @@ def test_rules_differ_only_where_the_files_do(files):
     with pytest.raises(SchemaError, match="not all of them"):
         load_bank(bank)
     assert _practice_key(practice) == frozenset("ABCDE")
+
+
+def test_read_choices_gives_the_options_in_letter_order_and_the_key_sorted():
+    from autograder.engine.schema import Where
+    from autograder.teaching.choices import BANK_RULES, PRACTICE_RULES, read_choices
+
+    raw = {"options": {"A": " 甲 ", "B": "乙", "C": "丙", "D": "丁"}, "key": "D,b"}
+    choices = read_choices(Where("x.yaml", "q1"), raw, "multiple", BANK_RULES)
+    assert choices.options == {"A": "甲", "B": "乙", "C": "丙", "D": "丁"} and choices.key == ("B", "D")
+    assert choices.letters == "ABCD"
+    with pytest.raises(SchemaError, match="x.yaml: q1: a single-choice key is exactly one letter"):
+        read_choices(Where("x.yaml", "q1"), raw, "single", PRACTICE_RULES)

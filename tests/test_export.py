@@ -537,14 +537,14 @@ def test_rule_statistics_include_call_turns_and_call_level_rules(exported: Expor
 
 
 def test_a_call_answer_is_read_turn_by_turn_as_grading_reads_it():
-    from autograder.report.table import Question
+    from autograder.report.table import ScoreColumn
     from autograder.report.answers import _read_one
 
     def _read_call(sources, ids, q):
         return _read_one(q, sources, ids)
 
     call = {"turns": [{"customer": "（电话铃响）"}, {"agent": "opening"}, {"agent": "free"}, {"agent": "closing"}]}
-    q = Question("k", "a", "n", "第5题_test", "第5题_answer", "第5题", "call", 10, "x", call=call)
+    q = ScoreColumn("k", "a", "n", "第5题_test", "第5题_answer", "第5题", "call", 10, "x", call=call)
     assert q.turns == 3
     # Chinese quotes are read; a turn written as a list cannot be read and counts as empty, the rest stays
     read = _read_call(['第5题_第1句 = “您好，请问有什么可以帮您？”\n第5题_第2句 = ""\n第5题_第3句 = ["再见"]'],

@@ -19,7 +19,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..grading.sourcenotebooks import CourseNotebook, CourseQuestion, load_course
+from ..grading.question import Question
+from ..grading.sourcenotebooks import SourceNotebook, load_course
 
 __all__ = ["SimStudent", "SimulatedClass", "make_roster", "simulate_class", "call_answer",
            "BAD_INPUTS", "CHEATS", "CALL_MISTAKES"]
@@ -110,7 +111,7 @@ def _spell(letters: str, rng: random.Random) -> str:
     return json.dumps(letters)
 
 
-def _choice_answer(q: CourseQuestion, ability: float, rng: random.Random) -> str:
+def _choice_answer(q: Question, ability: float, rng: random.Random) -> str:
     key = q.spec["key"]
     options = q.spec["options"]
     others = [o for o in options if o not in key]
@@ -135,7 +136,7 @@ def _choice_answer(q: CourseQuestion, ability: float, rng: random.Random) -> str
 _TABOO_PREFIXES = ("我不清楚，", "你好，", "喂，", "这个我没办法，", "嗯，那个，")
 
 
-def _rewrite_answer(q: CourseQuestion, ability: float, rng: random.Random) -> str:
+def _rewrite_answer(q: Question, ability: float, rng: random.Random) -> str:
     model, bad = q.spec.get("model") or "", q.spec.get("bad") or ""
     p = _p_correct(ability, q.qid)
     r = rng.random()
@@ -206,7 +207,7 @@ _SHORT_GOOD = ("先安抚客户的情绪，认真倾听，表示理解并真诚�
 _SHORT_WEAK = ("要有礼貌，态度好一点。", "微笑服务，耐心。", "不知道。")
 
 
-def _short_answer(q: CourseQuestion, ability: float, rng: random.Random) -> str:
+def _short_answer(q: Question, ability: float, rng: random.Random) -> str:
     r = rng.random()
     if r < 0.05:
         return ""
@@ -215,7 +216,7 @@ def _short_answer(q: CourseQuestion, ability: float, rng: random.Random) -> str:
     return rng.choice(_SHORT_WEAK)
 
 
-def _call_answer(q: CourseQuestion, source: str, ability: float, rng: random.Random) -> str:
+def _call_answer(q: Question, source: str, ability: float, rng: random.Random) -> str:
     """A call answer: each turn the model line (a stronger student more often) or left empty."""
     import json as _json
 
@@ -240,7 +241,7 @@ def _turn_var(var: str, number: int) -> str:
     return f"{var}_第{number}句"
 
 
-def _fill_call(cells: list[dict], q: CourseQuestion, ability: float, rng: random.Random) -> None:
+def _fill_call(cells: list[dict], q: Question, ability: float, rng: random.Random) -> None:
     """Write a call's lines into its ``第Q题_第N句 = ""`` answer lines, wherever they are."""
     lines, _ = call_answer({**q.spec, "qid": q.qid}, ability, rng)
     for number, text in enumerate(lines, 1):
@@ -252,7 +253,7 @@ def _fill_call(cells: list[dict], q: CourseQuestion, ability: float, rng: random
                 break
 
 
-def fill_notebook(release: dict, nb: CourseNotebook, student: SimStudent, rng: random.Random) -> dict:
+def fill_notebook(release: dict, nb: SourceNotebook, student: SimStudent, rng: random.Random) -> dict:
     """A copy of the release notebook with this student's answers."""
     out = copy.deepcopy(release)
     by_answer = {q.answer_cell: q for q in nb.questions}
@@ -279,7 +280,7 @@ def fill_notebook(release: dict, nb: CourseNotebook, student: SimStudent, rng: r
     return out
 
 
-def _break(kind: str, nb_json: dict, nb: CourseNotebook, other: dict | None, rng: random.Random) -> dict | str | None:
+def _break(kind: str, nb_json: dict, nb: SourceNotebook, other: dict | None, rng: random.Random) -> dict | str | None:
     """Apply a bad input; returns the notebook dict, raw text (invalid JSON) or None (missing)."""
     cells = nb_json["cells"]
     first = next((q for q in nb.questions if q.type != "short"), None)

@@ -6,8 +6,9 @@ runs in the kernel, as ``autograder.autotest.run_test``, and in the
 kernel-free grader) and ``outcome`` is what it decides.  ``grader`` runs
 nbgrader's pipeline over a class on one shared gradebook session
 (``session``), with the course's config and gradebook from ``coursedir``;
-``sourcenotebooks`` reads the questions back out of ``source/``, ``structure``
-guards their order, and ``selfcheck``/``callfeedback``/``feedbackexporter``
-speak to the student.  The preprocessors live in ``autograder.preprocessors``,
-the path nbgrader configs name.
+``sourcenotebooks`` reads the questions (``question.Question``) back out of
+``source/``, ``structure`` guards their order, and ``selfcheck``/``callreview``/
+``callfeedback``/``feedbackexporter`` speak to the student.  The
+preprocessors live in ``autograder.preprocessors``, the path nbgrader configs
+name.
 """

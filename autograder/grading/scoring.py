@@ -26,7 +26,12 @@ def round_points(x: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """Points earned and why, in words for the student (never the key)."""
+    """One choice answer's score: points earned out of ``max_points`` and the verdict.
+
+    The kit's one ``Mark``.  The grading core turns it into an
+    :class:`~autograder.grading.outcome.Outcome` (what grading decided, with the
+    student's message); a student's cell in the score table, read back from the
+    gradebook with its state, is :class:`autograder.report.table.ScoreCell`."""
 
     points: float
     max_points: float

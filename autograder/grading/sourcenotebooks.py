@@ -4,47 +4,31 @@ Any nbgrader course built from the bank is self-describing: each test cell's
 hidden spec names its question, type, points, options and key, and each
 notebook's metadata names its chapter.  Grading, export and the simulated
 class read the course from here, so they work on a copied course folder
-without the bank.
+without the bank.  Each graded cell becomes a :class:`~.question.Question`.
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .core import spec_from_source
+from .question import Question
 
-__all__ = ["CourseQuestion", "CourseNotebook", "load_course"]
-
-
-@dataclass(frozen=True, slots=True)
-class CourseQuestion:
-    qid: str
-    type: str  # single | multiple | rewrite | short
-    var: str
-    points: float
-    assignment: str
-    notebook: str
-    chapter: int
-    chapter_title: str
-    grade_cell: str
-    answer_cell: str
-    spec: dict = field(default_factory=dict, repr=False)  # holds the key: instructor side only
-
-    @property
-    def label(self) -> str:
-        return f"{self.chapter_title}·{self.var}"
+__all__ = ["Question", "SourceNotebook", "load_course"]
 
 
 @dataclass(frozen=True, slots=True)
-class CourseNotebook:
+class SourceNotebook:
+    """One notebook of ``source/<assignment>/`` and the questions it holds, in order."""
+
     assignment: str
     notebook: str
     chapter: int
     chapter_title: str
     path: Path
-    questions: tuple[CourseQuestion, ...]
+    questions: tuple[Question, ...]
 
     @property
     def points(self) -> float:
@@ -59,7 +43,7 @@ def _source(cell: dict) -> str:
 _CHAPTER = re.compile(r"^ch(\d+)")
 
 
-def _read_notebook(path: Path, assignment: str) -> CourseNotebook:
+def _read_notebook(path: Path, assignment: str) -> SourceNotebook:
     nb = json.loads(path.read_text(encoding="utf-8"))
     meta = nb.get("metadata", {}).get("autograder", {})
     m = _CHAPTER.match(assignment)
@@ -75,21 +59,21 @@ def _read_notebook(path: Path, assignment: str) -> CourseNotebook:
             spec = spec_from_source(_source(cell))
             if spec is None:
                 continue
-            questions.append(CourseQuestion(
+            questions.append(Question(
                 qid=spec["qid"], type=spec["type"], var=spec["var"], points=float(nbg.get("points", spec["points"])),
                 assignment=assignment, notebook=path.stem, chapter=chapter, chapter_title=title,
                 grade_cell=gid, answer_cell=f"{spec['qid']}_answer", spec=spec))
         elif cell.get("cell_type") == "markdown" and nbg.get("solution"):
             qid = gid[: -len("_answer")] if gid.endswith("_answer") else gid
             number = len(questions) + 1
-            questions.append(CourseQuestion(
+            questions.append(Question(
                 qid=qid, type="short", var=f"第{number}题", points=float(nbg.get("points", 0)),
                 assignment=assignment, notebook=path.stem, chapter=chapter, chapter_title=title,
                 grade_cell=gid, answer_cell=gid, spec={"qid": qid, "type": "short"}))
-    return CourseNotebook(assignment, path.stem, chapter, title, path, tuple(questions))
+    return SourceNotebook(assignment, path.stem, chapter, title, path, tuple(questions))
 
 
-def load_course(course_dir: str | Path, assignments: list[str] | None = None) -> list[CourseNotebook]:
+def load_course(course_dir: str | Path, assignments: list[str] | None = None) -> list[SourceNotebook]:
     """Every notebook of ``source/<assignment>/`` in the course, in chapter order."""
     source = Path(course_dir) / "source"
     if not source.is_dir():

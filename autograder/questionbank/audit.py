@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import Chapter, Question
+from .load import BankChapter, BankQuestion
 
 __all__ = ["Overlap", "ChapterFigures", "BankAudit", "audit_bank", "similarity", "length_cued",
            "PracticeItem", "load_practice_items", "SIMILARITY_LIMIT", "LONGEST_KEY_LIMIT", "PRACTICE_DIR"]
@@ -133,14 +133,14 @@ def _length(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
-def length_cued(q: Question) -> bool:
+def length_cued(q: BankQuestion) -> bool:
     """Every keyed option strictly longer than every distractor."""
     keyed = [_length(v) for k, v in q.options.items() if k in q.key]
     others = [_length(v) for k, v in q.options.items() if k not in q.key]
     return bool(keyed and others) and min(keyed) > max(others)
 
 
-def _graded_text(q: Question) -> str:
+def _graded_text(q: BankQuestion) -> str:
     if q.type == "rewrite":
         return q.bad or ""
     if q.type == "call":  # what the student is shown: the situation and the customer's lines
@@ -163,7 +163,7 @@ def load_practice_items(practice_dir: str | Path) -> list[PracticeItem]:
     return items
 
 
-def audit_bank(chapters: list[Chapter], practice_dir: str | Path | None = PRACTICE_DIR) -> BankAudit:
+def audit_bank(chapters: list[BankChapter], practice_dir: str | Path | None = PRACTICE_DIR) -> BankAudit:
     """Figures and problems (error messages naming file and item) for a loaded bank."""
     practice_dir = Path(practice_dir) if practice_dir is not None else None
     if practice_dir is not None and not practice_dir.is_dir():

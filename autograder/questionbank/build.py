@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .load import Chapter, Question, load_bank
+from .load import BankChapter, BankQuestion, load_bank
 from .callitem import turn_var
 from ..questiontypes import TYPE_LABEL
 
@@ -59,7 +59,7 @@ def _points(x: float) -> str:
     return f"{x:g}"
 
 
-def _intro(ch: Chapter) -> str:
+def _intro(ch: BankChapter) -> str:
     counts = {t: sum(1 for q in ch.questions if q.type == t) for t in TYPE_LABEL}
     summary = "、".join(f"{TYPE_LABEL[t]} {n} 道" for t, n in counts.items() if n)
     last_rewrite = next((q for q in reversed(ch.questions) if q.type == "rewrite"), None)
@@ -87,7 +87,7 @@ def _intro(ch: Chapter) -> str:
 """
 
 
-def _call_howto(ch: Chapter) -> str:
+def _call_howto(ch: BankChapter) -> str:
     call = next((q for q in ch.questions if q.type == "call"), None)
     if call is None:
         return ""
@@ -96,7 +96,7 @@ def _call_howto(ch: Chapter) -> str:
             "每一句单独评分，整通电话的顺序和前后一致也要评分；空着的句子得 0 分，其他句子照常评分。\n")
 
 
-def _question_md(q: Question) -> str:
+def _question_md(q: BankQuestion) -> str:
     head = f"### {q.var}（{TYPE_LABEL[q.type]}，{_points(q.points)} 分）\n\n"
     if q.type in ("single", "multiple"):
         opts = "\n".join(f"- **{k}.** {v}" for k, v in q.options.items())
@@ -133,7 +133,7 @@ def _quote(text: str) -> str:
     return "\n>\n".join(f"> {line.strip()}" for line in text.splitlines() if line.strip())
 
 
-def _call(q: Question) -> str:
+def _call(q: BankQuestion) -> str:
     """The situation and the call excerpt a choice item is built on, before its stem."""
     parts = []
     if q.situation:
@@ -143,7 +143,7 @@ def _call(q: Question) -> str:
     return "".join(f"{p}\n\n" for p in parts)
 
 
-def _call_script(q: Question) -> str:
+def _call_script(q: BankQuestion) -> str:
     """The call as the student reads it: customer lines, and what each agent turn is for."""
     lines, n = [], 0
     for t in q.call.turns:
@@ -157,7 +157,7 @@ def _call_script(q: Question) -> str:
             + "\n\n通话里的每一句都要符合规范：称呼客户用“您”，不用禁语和口头语。")
 
 
-def _call_answers(q: Question, texts: list[str] | None) -> str:
+def _call_answers(q: BankQuestion, texts: list[str] | None) -> str:
     """The answer lines of a call, customer lines as comments; ``texts`` None gives the empty lines."""
     out, n = [], 0
     for t in q.call.turns:
@@ -176,7 +176,7 @@ def _spec_literal(spec: dict) -> str:
     return json.dumps(spec, ensure_ascii=False)
 
 
-def build_notebook(ch: Chapter) -> dict:
+def build_notebook(ch: BankChapter) -> dict:
     """The nbgrader source notebook of one chapter, as a notebook dict: locked
     question cells, one answer cell and one hidden test cell per question."""
     cells = [_markdown(f"{ch.assignment}_intro", _intro(ch), locked=True)]
@@ -227,7 +227,7 @@ def build_notebook(ch: Chapter) -> dict:
     }
 
 
-def _public(q: Question) -> dict:
+def _public(q: BankQuestion) -> dict:
     """What the student-side self-check may know: no key, no model answer."""
     if q.type == "rewrite":
         return {"type": "rewrite", "scenario": q.scenario, "bad": q.bad}
@@ -238,12 +238,12 @@ def _public(q: Question) -> dict:
     return {"type": q.type, "options": q.letters}
 
 
-def render(ch: Chapter) -> str:
+def render(ch: BankChapter) -> str:
     """The chapter's notebook as the exact text ``build`` writes (``build --check`` compares it)."""
     return json.dumps(build_notebook(ch), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def _target(ch: Chapter, source_dir: Path) -> Path:
+def _target(ch: BankChapter, source_dir: Path) -> Path:
     return source_dir / ch.assignment / f"{ch.notebook}.ipynb"
 
 

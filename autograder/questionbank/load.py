@@ -12,10 +12,11 @@ from pathlib import Path
 
 from .callitem import CALL_FIELDS, FREE, CallItem, parse_call, turn_var
 from ..engine.schema import SchemaError, Where, load_yaml
-from ..teaching.choices import BANK_RULES, choice_key, choice_options
+from ..teaching.choices import BANK_RULES, read_choices
+from ..grading.question import Question
 from ..grading.scoring import DEFAULT_PARTIAL, DEFAULT_POLICY, POLICIES
 
-__all__ = ["Question", "Chapter", "load_bank", "find_bank", "DEFAULT_BANK", "TYPES", "KEYPOINTS_PER_SEED",
+__all__ = ["BankQuestion", "BankChapter", "load_bank", "find_bank", "DEFAULT_BANK", "TYPES", "KEYPOINTS_PER_SEED",
            "SPEAKERS"]
 
 # Relative to the current directory (the project root), or given with --bank:
@@ -33,8 +34,11 @@ SPEAKERS = ("客户：", "客服：")
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
-    """One question of the bank, validated; ``to_dict`` is its ``bank --json`` form."""
+class BankQuestion:
+    """One question as authored in the bank, validated: the stem, options and key,
+    rubric and key points the instructor writes.  ``to_dict`` is its ``bank --json``
+    form; :meth:`question` is the graded :class:`~autograder.grading.question.Question`
+    the built notebook holds (what grading, export and the simulated class read)."""
     id: str
     type: str  # single | multiple | rewrite | call | short
     points: float
@@ -93,6 +97,12 @@ class Question:
     def letters(self) -> str:
         return "".join(self.options)
 
+    def question(self) -> Question:
+        """The graded question this item becomes in its exercise notebook."""
+        spec = {"qid": self.id, "type": "short"} if self.type == "short" else self.spec()
+        return Question(self.id, self.type, self.var, self.points, self.assignment, self.notebook, self.chapter,
+                        self.chapter_title, self.grade_cell, self.answer_cell, spec)
+
     def spec(self) -> dict:
         """What the hidden test needs (and the instructor's feedback may reveal)."""
         spec: dict = {"qid": self.id, "type": self.type, "var": self.var, "points": self.points}
@@ -148,14 +158,16 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
-class Chapter:
+class BankChapter:
+    """One chapter file of the bank: its exercise notebook's heading and questions."""
+
     number: int
     title: str  # e.g. 电话礼仪
     assignment: str
     notebook: str
     heading: str  # e.g. 第一章 电话礼仪 · 课后练习
     intro: str
-    questions: tuple[Question, ...]
+    questions: tuple[BankQuestion, ...]
     path: str
 
     @property
@@ -163,7 +175,7 @@ class Chapter:
         return sum(q.points for q in self.questions)
 
 
-def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
+def _question(w: Where, raw: dict, chapter: dict, number: int) -> BankQuestion:
     qid = w.need(raw, "id", str)
     w = w.at(qid)
     qtype = w.need(raw, "type", str)
@@ -189,8 +201,8 @@ def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
         kw["text"] = w.need(raw, "stem", str).strip()
         kw["situation"] = w.need(raw, "situation", str, optional=True, default="").strip()
         kw["transcript"] = _transcript(w, raw)
-        options = choice_options(w, raw, BANK_RULES)
-        kw.update(options=options, key=choice_key(w, raw, qtype, "".join(options), BANK_RULES))
+        choices = read_choices(w, raw, qtype, BANK_RULES)
+        kw.update(options=choices.options, key=choices.key)
         if qtype == "multiple":
             policy = w.need(raw, "policy", str, optional=True, default=DEFAULT_POLICY)
             if policy not in POLICIES:
@@ -217,7 +229,7 @@ def _question(w: Where, raw: dict, chapter: dict, number: int) -> Question:
         kw.update(text=w.need(raw, "prompt", str).strip(), rubric=tuple(w.strings(raw, "rubric")),
                   reference_answer=w.need(raw, "reference_answer", str).strip(),
                   borderline_answer=w.need(raw, "borderline_answer", str, optional=True, default="").strip())
-    return Question(**kw)
+    return BankQuestion(**kw)
 
 
 def _keypoints(w: Where, raw: dict) -> tuple[str, ...]:
@@ -246,7 +258,7 @@ def _transcript(w: Where, raw: dict) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines)
 
 
-def _chapter(path: Path) -> Chapter:
+def _chapter(path: Path) -> BankChapter:
     w = Where(_display(path))
     raw = load_yaml(path)
     w.only(raw, {"chapter", "number", "assignment", "title", "intro", "questions"})
@@ -264,7 +276,7 @@ def _chapter(path: Path) -> Chapter:
     order = [TYPE_ORDER.index(q.type) for q in questions]
     if order != sorted(order):
         raise w.error("questions must be ordered single, multiple, rewrite, call, short")
-    return Chapter(
+    return BankChapter(
         number=chapter["number"], title=chapter["chapter"], assignment=chapter["assignment"],
         notebook=chapter["assignment"], heading=w.need(raw, "title", str),
         intro=w.need(raw, "intro", str, optional=True, default="").strip(), questions=questions, path=w.path,
@@ -290,7 +302,7 @@ def find_bank(directory: str | Path | None = None) -> Path:
     return path
 
 
-def load_bank(directory: str | Path | None = None) -> list[Chapter]:
+def load_bank(directory: str | Path | None = None) -> list[BankChapter]:
     """Load and validate every chapter file, in chapter order."""
     base = find_bank(directory)
     chapters = [_chapter(p) for p in sorted(base.glob("*.yaml"))]
@@ -310,7 +322,7 @@ def load_bank(directory: str | Path | None = None) -> list[Chapter]:
     return sorted(chapters, key=lambda c: c.number)
 
 
-def _check_scenarios(chapters: list[Chapter]) -> None:
+def _check_scenarios(chapters: list[BankChapter]) -> None:
     from ..engine.engine import get_scenario, UnknownScenario
 
     for ch in chapters:
@@ -332,7 +344,7 @@ def _check_scenarios(chapters: list[Chapter]) -> None:
                                           f"可以写 free（只查通用规则）（unknown scenario）: {exc}") from None
 
 
-def _check_call_rules(path: str, q: Question) -> None:
+def _check_call_rules(path: str, q: BankQuestion) -> None:
     """The call-rule ids an item names (requirements, the bad call's expected findings) exist."""
     from ..engine.callrules import call_rules
 

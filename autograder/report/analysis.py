@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from .analytics import (CallCheck, Item, ItemStats, RewriteCheck, ScoreSummary, cronbach_alpha,
                         item_analysis, rule_frequency, summarise)
-from .table import MISSING, Answer, Chapter, ExportResult, Question, ScoreTable
+from .table import MISSING, Answer, ExportResult, ScoreChapter, ScoreColumn, ScoreTable
 
 __all__ = ["analyse", "UNRECORDED_WARNING"]
 
@@ -90,7 +90,7 @@ def _findings(result) -> tuple:
     return tuple((f.rule, f.kind, f.message, f.span) for f in result.findings)
 
 
-def _rewrite_checks(ch: Chapter, ids: set, answers: dict[str, dict[str, Answer]], unrecorded: list) -> list[RewriteCheck]:
+def _rewrite_checks(ch: ScoreChapter, ids: set, answers: dict[str, dict[str, Answer]], unrecorded: list) -> list[RewriteCheck]:
     """Each rewrite answer with the findings grading recorded for it.
 
     An answer graded before findings were stored is checked again with the
@@ -117,7 +117,7 @@ def _rewrite_checks(ch: Chapter, ids: set, answers: dict[str, dict[str, Answer]]
     return out
 
 
-def _check_call(q: Question, lines: tuple[str, ...]):
+def _check_call(q: ScoreColumn, lines: tuple[str, ...]):
     """``check_call`` on a student's lines, or None when the question's call cannot be checked."""
     from ..engine.calls import check_call
 
@@ -127,7 +127,7 @@ def _check_call(q: Question, lines: tuple[str, ...]):
         return None  # a scenario or rule the installed engine does not know
 
 
-def _judged_call(q: Question, a: Answer, unrecorded: list, sid: str):
+def _judged_call(q: ScoreColumn, a: Answer, unrecorded: list, sid: str):
     """(turn scores, call score, per-turn findings, call findings) as grading decided them.
 
     From the record grading stored; an empty call scores 0 on every turn

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .table import MISSING, Answer, Mark, Question, ScoreTable
+from .table import MISSING, Answer, ScoreCell, ScoreColumn, ScoreTable
 
 __all__ = ["read_answers"]
 
@@ -23,7 +23,7 @@ def _cell_source(cell: dict) -> str:
 _ANSWER_STATE = {"answered": "answered", "empty": "empty", "unreadable": "unreadable", "missing": "unreadable"}
 
 
-def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, Answer]:
+def _read_notebook_answers(path: Path, questions: list[ScoreColumn]) -> dict[str, Answer]:
     """Each question's answer in one autograded notebook, read by the grading ladder (never executed)."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -40,7 +40,7 @@ def _read_notebook_answers(path: Path, questions: list[Question]) -> dict[str, A
     return out
 
 
-def _read_one(q: Question, sources: list[str], ids: list, cells: list[dict] = ()) -> Answer | None:
+def _read_one(q: ScoreColumn, sources: list[str], ids: list, cells: list[dict] = ()) -> Answer | None:
     """One question's answer among a notebook's code cells (``ids``: their grade ids), and what grading
     recorded in its test cell; None for a question with nothing to read (short answers, tasks)."""
     from ..grading.decisions import stored
@@ -56,7 +56,7 @@ def _read_one(q: Question, sources: list[str], ids: list, cells: list[dict] = ()
     return _answer(q, reading, stored(cells[at]) if at < len(cells) else None)
 
 
-def _answer(q: Question, reading, decision) -> Answer:
+def _answer(q: ScoreColumn, reading, decision) -> Answer:
     """The export's view of a reading: a call's unreadable turns count as empty lines (grading scores them 0)."""
     state = _ANSWER_STATE[reading.status]
     if q.type != "call":
@@ -81,9 +81,9 @@ def read_answers(course_dir: str | Path, table: ScoreTable) -> dict[str, dict[st
             res = s.chapters[ch.assignment]
             if res.status == MISSING and not any(m.state != "missing" for m in res.marks.values()):
                 continue
-            by_notebook: dict[str, list[Question]] = {}
+            by_notebook: dict[str, list[ScoreColumn]] = {}
             for q in ch.questions:
-                if res.marks.get(q.key, Mark(None, "missing")).state != "missing":
+                if res.marks.get(q.key, ScoreCell(None, "missing")).state != "missing":
                     by_notebook.setdefault(q.notebook, []).append(q)
             base = Path(coursedir.format_path(coursedir.autograded_directory, s.id, ch.assignment))
             for nbname, qs in by_notebook.items():

@@ -265,7 +265,8 @@ def neutralise(value: object) -> object:
     return value
 
 
-# The older names, kept because ``autograder.report.export`` (and the old
-# ``autograder.export`` path) re-export them.  A bank question is
-# ``autograder.questionbank.load.Question``; one question's points are ``grading.scoring.Mark``.
+# The older names, still re-exported (and used) by ``autograder.report.export``;
+# new code uses the Score* names.  They are not the kit's ``Question``
+# (``autograder.grading.question``) or ``Mark`` (``grading.scoring``): a column
+# of the table and one student's cell in it.
 Question, Chapter, Mark = ScoreColumn, ScoreChapter, ScoreCell

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from ..engine.schema import Where
 
-__all__ = ["ChoiceRules", "BANK_RULES", "PRACTICE_RULES", "choice_options", "choice_key", "key_letters"]
+__all__ = ["ChoiceRules", "BANK_RULES", "PRACTICE_RULES", "Choices", "read_choices", "choice_options", "choice_key",
+           "key_letters"]
 
 LETTERS = "ABCDEFGH"
 _SEPARATORS = frozenset(" \t,;、")  # after NFKC folding, which turns ，； into , ;
@@ -34,6 +35,24 @@ class ChoiceRules:
 
 BANK_RULES = ChoiceRules(4, 5, key_may_be_all=False)
 PRACTICE_RULES = ChoiceRules(3, 6, key_may_be_all=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """A choice question's validated options (letter → text, in letter order) and key (sorted letters)."""
+
+    options: dict[str, str]
+    key: tuple[str, ...]
+
+    @property
+    def letters(self) -> str:
+        return "".join(self.options)
+
+
+def read_choices(w: Where, raw: dict, qtype: str, rules: ChoiceRules) -> Choices:
+    """The ``options`` and ``key`` of a ``single`` or ``multiple`` question under ``rules``."""
+    options = choice_options(w, raw, rules)
+    return Choices(options, choice_key(w, raw, qtype, "".join(options), rules))
 
 
 def choice_options(w: Where, raw: dict, rules: ChoiceRules) -> dict[str, str]:

@@ -26,7 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.schema import Where, load_yaml
+from ..engine.schema import Where
+from .yamlfields import item_where, load_mapping, nonempty_text
 
 __all__ = [
     "CustomerBrief", "AgentBrief", "CheckItem", "RolePlayCard", "RolePlaySet",
@@ -94,11 +95,7 @@ class RolePlaySet:
     path: Path
 
 
-def _text(where: Where, data: dict, key: str) -> str:
-    value = where.need(data, key, str)
-    if not value.strip():
-        raise where.error(f"field '{key}' is empty")
-    return value
+_text = nonempty_text  # a card's texts are kept as written, not stripped
 
 
 def _check_item(where: Where, raw) -> CheckItem:
@@ -112,10 +109,7 @@ def _file(base: str | Path | None, folder: str, name: str) -> tuple[Path, Where,
     path = course_dir(base) / folder / f"{name}.yaml"
     if not path.is_file():
         raise FileNotFoundError(f"找不到 {path}：请从 course 文件夹里打开本章笔记本。 / not found: {path}")
-    where = Where(path)
-    data = load_yaml(path)
-    if not isinstance(data, dict):
-        raise where.error("expected a mapping at the top level")
+    where, data = load_mapping(path)
     return path, where, data
 
 
@@ -133,7 +127,7 @@ def load_roleplay(chapter: str, base: str | Path | None = None) -> RolePlaySet:
     where.only(data, {"chapter", "title", "cards", "note"})
     cards = []
     for raw in where.need(data, "cards", list):
-        w = where.at(str(raw.get("id", "?")) if isinstance(raw, dict) else "?")
+        w = item_where(where, raw)
         w.only(raw, {"id", "title", "customer", "agent", "observer"})
         cust = w.need(raw, "customer", dict)
         w.only(cust, {"situation", "mood", "wants", "lines"})
@@ -214,7 +208,7 @@ def load_scripts(chapter: str, base: str | Path | None = None) -> ScriptSet:
     where.only(data, {"chapter", "title", "scripts", "note"})
     scripts = []
     for raw in where.need(data, "scripts", list):
-        w = where.at(str(raw.get("id", "?")) if isinstance(raw, dict) else "?")
+        w = item_where(where, raw)
         w.only(raw, {"id", "title", "situation", "good", "bad"})
         good = tuple(_line(w, x, True) for x in w.need(raw, "good", list))
         bad = tuple(_line(w, x, False) for x in w.need(raw, "bad", list))
@@ -278,7 +272,7 @@ def load_reference(base: str | Path | None = None, name: str = "taboo_card") -> 
     where.only(data, {"title", "intro", "sections", "taboos"})
     sections = []
     for raw in where.need(data, "sections", list):
-        w = where.at(str(raw.get("key", "?")) if isinstance(raw, dict) else "?")
+        w = item_where(where, raw, "key")
         w.only(raw, {"key", "title", "family", "categories"})
         cats = []
         for c in w.need(raw, "categories", list):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..engine.schema import Where, load_yaml
+from ..teaching.yamlfields import load_mapping
 from .callpractice import CallSandboxItem, parse_call_sandbox
 from .practice import (PRACTICE_DIR_NAME, QuizSet, SandboxItem, _ident, _keypoints, _quiz_set,
                        _sandbox)
@@ -95,10 +95,7 @@ def find_practice_file(name: str | Path, base: str | Path | None = None) -> Path
 def load_practice(name: str | Path, base: str | Path | None = None) -> PracticeBook:
     """Load and validate a chapter's practice file; see the module docstring."""
     path = find_practice_file(name, base)
-    where = Where(path)
-    data = load_yaml(path)
-    if not isinstance(data, dict):
-        raise where.error("expected a mapping at the top level")
+    where, data = load_mapping(path)
     where.only(data, {"chapter", "title", "quizzes", "sandboxes", "calls", "note"})
     chapter = where.need(data, "chapter", str)
     title = where.need(data, "title", str)

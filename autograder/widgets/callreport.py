@@ -1,22 +1,23 @@
 """HTML for the call sandbox: the call card, the turn-by-turn walkthrough, the model call.
 
-Pure functions (no ipywidgets).  The walkthrough follows the graded feedback:
-every agent turn with its scenario, score, marked text and suggestions, then
-the call-level findings.  Student text is escaped where it is inserted, and
-every fragment handed to a widget passes through the allow-list sanitiser
-(nh3: known tags, ``style`` with known properties only, nothing else).
+Pure functions (no ipywidgets).  The walkthrough renders the graded
+feedback's walk (:mod:`autograder.grading.callreview`): every agent turn with
+its scenario, score, marked text and suggestions, then the call-level
+findings.  Student text is escaped where it is inserted, and every fragment
+handed to a widget passes through the allow-list sanitiser (nh3: known tags,
+``style`` with known properties only, nothing else).
 """
 from __future__ import annotations
 
 from html import escape
 from typing import Sequence
 
-from ..grading.callfeedback import phase_title  # the graded feedback's words for each phase
+from ..grading.callreview import CallReview, TurnReview, phase_title, review_call  # the graded feedback's walk
 from .callpractice import DIRECTIONS, FREE, CallSandboxItem, CallTurn
 from .feedback import _BAD, _KIND_COLOURS, _OK, _PARTIAL, KIND_LABELS, _numbered, highlight_html
 
 __all__ = ["safe_html", "phase_title", "call_intro_html", "customer_line_html", "agent_label_html",
-           "call_feedback_html", "model_call_html", "model_call_locked_html", "call_error_html"]
+           "call_feedback_html", "review_html", "model_call_html", "model_call_locked_html", "call_error_html"]
 
 _TAGS = {"div", "span", "b", "i", "ul", "li", "mark", "sup", "br", "small"}
 _STYLE = {"color", "background", "background-color", "border", "border-left", "border-bottom",
@@ -59,18 +60,18 @@ def _score_colour(score: float) -> str:
     return _OK if score >= 0.999 else (_PARTIAL if score > 0 else _BAD)
 
 
-def _turn_html(verdict) -> str:
+def _turn_html(turn: TurnReview) -> str:
     """One agent turn of the walkthrough: number, scenario, score, marked text, suggestions."""
-    score = round(verdict.score * 100)
-    head = (f'<div style="margin-top:8px"><b>第{verdict.number}句</b>'
-            f'<span style="color:#2f6db5">（{escape(phase_title(verdict.phase))}）</span> '
-            f'<span style="color:{_score_colour(verdict.score)}"><b>{score} 分</b></span></div>')
-    if verdict.result is None or not verdict.text.strip():
+    score = round(turn.score * 100)
+    head = (f'<div style="margin-top:8px"><b>第{turn.number}句</b>'
+            f'<span style="color:#2f6db5">（{escape(turn.title)}）</span> '
+            f'<span style="color:{_score_colour(turn.score)}"><b>{score} 分</b></span></div>')
+    if turn.unanswered:
         return head + (f'<div style="margin-left:1.2em;color:{_BAD}">这一句没有写，记 0 分；'
                        f'其他句照常检查。</div>')
-    numbered, unique = _numbered(verdict.result.findings)
+    numbered, unique = _numbered(turn.findings)
     marks = [(f.span[0], f.span[1], num, f.kind) for num, f in numbered if f.span is not None]
-    parts = [head, f'<div style="margin-left:1.2em">你写的：{highlight_html(verdict.text, marks)}</div>']
+    parts = [head, f'<div style="margin-left:1.2em">你写的：{highlight_html(turn.text, marks)}</div>']
     if unique:
         items = []
         for num, f in unique:
@@ -105,18 +106,23 @@ def _call_findings_html(findings: Sequence) -> str:
 
 def call_feedback_html(result) -> str:
     """The walkthrough of one attempt (``result``: the engine's ``CallResult``)."""
-    score = round(result.score * 100)
-    empty = sum(1 for t in result.turns if t.result is None or not t.text.strip())
-    if result.passed:
+    return review_html(review_call(result))
+
+
+def review_html(review: CallReview) -> str:
+    """``review`` as the sandbox shows it: the verdict, each turn, then the call as a whole."""
+    score = round(review.score * 100)
+    empty = review.unanswered_turns
+    if review.passed:
         head = (f'<div style="color:{_OK};font-size:115%"><b>✔ 整通电话通过！得分 {score} 分</b>'
                 f'（满分 100）</div>')
     else:
         why = f"有 {empty} 句没有写；" if empty else ""
         head = (f'<div style="color:{_BAD};font-size:115%"><b>✘ 还没有通过：得分 {score} 分</b>'
                 f'（满分 100）</div><div>{why}按下面的逐句点评和整通电话的问题改好后，再点「检查整通电话」。</div>')
-    turns = "".join(_turn_html(v) for v in result.turns)
+    turns = "".join(_turn_html(t) for t in review.turns)
     body = (f'{head}<div style="margin-top:6px"><b>逐句点评</b></div>{turns}'
-            f'<div style="margin-top:10px"><b>整通电话</b></div>{_call_findings_html(result.findings)}')
+            f'<div style="margin-top:10px"><b>整通电话</b></div>{_call_findings_html(review.findings)}')
     return safe_html(f'<div style="margin-top:6px;line-height:1.6">{body}</div>')
 
 

@@ -41,7 +41,8 @@ from dataclasses import dataclass
 
 from ..engine.schema import SchemaError, Where
 from ..questiontypes import CHOICE_TYPES, QUESTION_TYPES
-from ..teaching.choices import PRACTICE_RULES, choice_key, choice_options
+from ..teaching.choices import PRACTICE_RULES, read_choices
+from ..teaching.yamlfields import nonempty_text
 from .callpractice import CallSandboxItem
 
 __all__ = [
@@ -121,11 +122,7 @@ def _ident(where: Where, raw, what: str) -> str:
 
 
 def _text(where: Where, raw: dict, key: str, *, optional: bool = False) -> str:
-    value = where.need(raw, key, str, optional=optional, default="")
-    value = value.strip()
-    if not value and not optional:
-        raise where.error(f"field '{key}' is empty")
-    return value
+    return nonempty_text(where, raw, key, strip=True, optional=optional)
 
 
 def _quiz_set(where: Where, raw, question_ids: set[str]) -> QuizSet:
@@ -151,9 +148,8 @@ def _question(where: Where, raw) -> QuizQuestion:
     qtype = w.need(raw, "type", str)
     if qtype not in CHOICE_TYPES:
         raise w.error(f"type must be one of {', '.join(CHOICE_TYPES)}, got {qtype!r}")
-    options = choice_options(w, raw, PRACTICE_RULES)
-    key = choice_key(w, raw, qtype, "".join(options), PRACTICE_RULES)
-    return QuizQuestion(qid, qtype, _text(w, raw, "stem"), tuple(options.items()), frozenset(key),
+    choices = read_choices(w, raw, qtype, PRACTICE_RULES)
+    return QuizQuestion(qid, qtype, _text(w, raw, "stem"), tuple(choices.options.items()), frozenset(choices.key),
                         _text(w, raw, "explanation"), _keypoints(w, raw))
 
 
