@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..grading.coursedir import quiet_nbgrader_warnings
+from ..messages import say
 from .chinesenames import join_name, split_name
 from .rosterfile import Roster, RosterEntry, RosterError, RosterProblem, parse_rows, read_roster, validate_id
 
@@ -76,27 +77,44 @@ class ImportReport:
     stray_cells: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        verb = "将" if self.dry_run else "已"
-        lines = [f"名单导入{'（试运行，未写入）' if self.dry_run else ''}：{verb}新增 {len(self.added)} 人，"
-                 f"{verb}更新 {len(self.updated)} 人，无变化 {len(self.unchanged)} 人，跳过 {len(self.skipped)} 行。"]
-        if self.updated:
-            lines.append(f"  更新 updated: {', '.join(self.updated[:20])}{' …' if len(self.updated) > 20 else ''}")
-        if self.skipped:
-            lines.append("  跳过的行 skipped rows:")
-            lines += [f"    - {p}" for p in self.skipped]
-        if self.ignored_columns:
-            lines.append(f"  未导入的列 ignored columns：{'、'.join(self.ignored_columns)}"
-                         "（只导入“学号”“姓名”“班级”三列；其他列的内容没有写入成绩库）")
-        if self.stray_cells:
-            shown = "、".join(f"第{n}行" for n in self.stray_cells[:20]) + (" …" if len(self.stray_cells) > 20 else "")
-            lines.append(f"  没有表头的列里有内容，未导入 cells outside the named columns：{shown}"
-                         "（请检查是否错列，或给这一列加上表头）")
-        if self.kept:
-            lines.append(f"  成绩库里另有 {len(self.kept)} 名学生不在名单中，已保留（未删除）："
-                         f"{', '.join(self.kept[:20])}{' …' if len(self.kept) > 20 else ''}")
+        """The run summary: messages in the form 中文（English）, each skipped row on a ``- `` line."""
         from ..terminal import printable
 
+        lines = [self._headline()]
+        if self.updated:
+            lines.append(f"  {say('将更新' if self.dry_run else '已更新', 'would update' if self.dry_run else 'updated')}"
+                         f"：{_first(self.updated, ', ')}")
+        if self.skipped:
+            lines.append(f"  {say('跳过的行', 'skipped rows')}：")
+            lines += [f"    - {p}" for p in self.skipped]
+        if self.ignored_columns:
+            lines.append("  " + say("未导入的列：只导入“学号”“姓名”“班级”三列，其他列的内容没有写入成绩库",
+                                    "ignored columns: only 学号, 姓名 and 班级 go into the gradebook")
+                         + f"：{'、'.join(self.ignored_columns)}")
+        if self.stray_cells:
+            lines.append("  " + say("没有表头的列里有内容，未导入：请检查是否错列，或给这一列加上表头",
+                                    "cells outside the named columns were not imported: check the columns "
+                                    "or give this one a header")
+                         + f"：{_first([f'第{n}行' for n in self.stray_cells], '、')}")
+        if self.kept:
+            n = len(self.kept)
+            lines.append("  " + say(f"成绩库里另有 {n} 名学生不在名单中，已保留，未删除",
+                                    f"kept, not removed: {n} students in the gradebook are not on the roster")
+                         + f"：{_first(self.kept, ', ')}")
         return printable("\n".join(lines))
+
+    def _headline(self) -> str:
+        added, updated, same, skipped = len(self.added), len(self.updated), len(self.unchanged), len(self.skipped)
+        if self.dry_run:
+            return say(f"试运行，未写入：将新增 {added} 人，将更新 {updated} 人，无变化 {same} 人，跳过 {skipped} 行",
+                       f"dry run, nothing written: would add {added}, would update {updated}, "
+                       f"{same} unchanged, {skipped} rows skipped")
+        return say(f"已导入名单：新增 {added} 人，更新 {updated} 人，无变化 {same} 人，跳过 {skipped} 行",
+                   f"roster imported: {added} added, {updated} updated, {same} unchanged, {skipped} rows skipped")
+
+
+def _first(items: list[str], sep: str, shown: int = 20) -> str:
+    return sep.join(items[:shown]) + (" …" if len(items) > shown else "")
 
 
 # --------------------------------------------------------------------------- the class side table
@@ -141,7 +159,7 @@ def _open_gradebook(course_dir: Path):
     from ..grading.coursedir import load_config, open_gradebook
 
     if not course_dir.is_dir():
-        raise FileNotFoundError(f"{course_dir}: no such course directory")
+        raise FileNotFoundError(f"{say('课程文件夹不存在', 'no such course directory')}：{course_dir}")
     coursedir = CourseDirectory(config=load_config(course_dir))
     return open_gradebook(coursedir.db_url, coursedir.course_id)
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from ..messages import say
+
 __all__ = ["RosterError", "RosterEntry", "RosterProblem", "Roster", "read_roster", "parse_rows",
            "validate_id", "clean_text", "MAX_ID"]
 
@@ -77,21 +79,24 @@ def clean_text(value: object) -> str:
 
 
 def validate_id(raw: str) -> tuple[str, str | None]:
-    """The normalised id and, if it cannot be used, why (Chinese)."""
+    """The normalised id and, if it cannot be used, why (中文（English）, or Chinese from the shared id rule)."""
     sid = unicodedata.normalize("NFKC", raw).strip()
     if not sid:
-        return sid, "学号为空"
+        return sid, say("学号为空", "empty id")
     bad = sorted({c for c in sid if c in _BAD_ID_CHARS})
     if bad:
-        return sid, f"学号含有不能用在文件夹名里的字符 {' '.join(bad)}"
+        return sid, say(f"学号含有不能用在文件夹名里的字符 {' '.join(bad)}",
+                        f"the id has characters a folder name cannot hold: {' '.join(bad)}")
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in sid):
-        return sid, "学号含有控制字符或不可见字符"
+        return sid, say("学号含有控制字符或不可见字符", "the id has control or invisible characters")
     if sid.startswith("."):
-        return sid, "学号不能以“.”开头（会成为隐藏文件夹）"
+        return sid, say("学号不能以“.”开头，否则会成为隐藏文件夹", "an id cannot start with a dot: it would be a hidden folder")
     if len(sid) > MAX_ID:
-        return sid, f"学号太长（超过 {MAX_ID} 个字符）"
+        return sid, say(f"学号太长，超过 {MAX_ID} 个字符", f"the id is longer than {MAX_ID} characters")
     if _SCIENTIFIC.match(sid):
-        return sid, "学号被 Excel 变成了科学计数法，位数已丢失：请把学号列设为“文本”格式后重新保存"
+        return sid, say("学号被 Excel 变成了科学计数法，位数已丢失：请把学号列设为“文本”格式后重新保存",
+                        "Excel turned the id into scientific notation and lost digits: "
+                        "format the column as text and save again")
     from ..grading.studentids import id_problem
 
     return sid, id_problem(sid)  # the one rule the grader, collect and export apply too
@@ -142,8 +147,10 @@ def parse_rows(rows: Iterable[tuple[int, list[object]]], source: str = "名单")
                 continue
             if i_id is not None or i_name is not None:
                 lacking = "姓名" if i_name is None else "学号"
-                raise RosterError(f"{source}：第{line}行的表头缺少“{lacking}”列（需要“学号”和“姓名”，班级可选）。"
-                                  f"找到的表头是：{'、'.join(t for t in texts if t)}")
+                raise RosterError(say(f"第{line}行的表头缺少“{lacking}”列，需要“学号”和“姓名”，班级可选",
+                                      f"the header row on line {line} has no {lacking} column; "
+                                      "学号 and 姓名 are required, 班级 is optional")
+                                  + f"：{source}，找到的表头：{'、'.join(t for t in texts if t)}")
             seen_headers.append([t for t in texts if t])
             if len(seen_headers) >= 10:
                 break
@@ -158,17 +165,21 @@ def parse_rows(rows: Iterable[tuple[int, list[object]]], source: str = "名单")
             roster.problems.append(RosterProblem(line, sid, problem))
             continue
         if sid in ids:
-            roster.problems.append(RosterProblem(line, sid, f"学号重复（与第{ids[sid]}行相同），本行跳过"))
+            roster.problems.append(RosterProblem(line, sid, say(f"学号重复，与第{ids[sid]}行相同，本行跳过",
+                                                                  f"duplicate id, as on line {ids[sid]}: row skipped")))
             continue
         name = _clean_name(get(i_name))
         if not name:
-            roster.problems.append(RosterProblem(line, sid, "姓名为空：请填写学生姓名（formgrader 和成绩表按姓名显示）"))
+            roster.problems.append(RosterProblem(line, sid, say("姓名为空：请填写学生姓名，formgrader 和成绩表按姓名显示",
+                                                                  "empty name: formgrader and the score tables list "
+                                                                  "students by name")))
             continue
         ids[sid] = line
         roster.entries.append(RosterEntry(line, sid, name, _clean_name(get(i_class)) if roster.has_class else ""))
     if header_at is None:
-        found = "；".join("、".join(h) for h in seen_headers[:3]) or "（文件是空的）"
-        raise RosterError(f"{source}：找不到表头“学号”和“姓名”（班级可选）。文件开头的表头是：{found}")
+        found = "；".join("、".join(h) for h in seen_headers[:3]) or say("文件是空的", "the file is empty")
+        raise RosterError(say("找不到含“学号”和“姓名”的表头，班级可选", "no header row with 学号 and 姓名; 班级 is optional")
+                          + f"：{source}，文件开头的表头：{found}")
     return roster
 
 
@@ -184,7 +195,8 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "GBK/GB18030"
     except UnicodeDecodeError as exc:
-        raise RosterError(f"无法识别文件编码（不是 UTF-8，也不是 GBK/GB18030）：{exc}") from None
+        raise RosterError(say("无法识别文件编码，不是 UTF-8，也不是 GBK/GB18030",
+                              "unknown encoding: neither UTF-8 nor GBK/GB18030") + f"：{exc}") from None
 
 
 def _csv_rows(text: str) -> Iterable[tuple[int, list[str]]]:
@@ -205,7 +217,8 @@ def _xlsx_rows(path: Path) -> Iterable[tuple[int, list[object]]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise RosterError(f"{path}：无法打开 Excel 文件（{type(exc).__name__}: {exc}）") from None
+        raise RosterError(say("无法打开 Excel 文件", "cannot open the Excel file")
+                          + f"：{path}，{type(exc).__name__}: {exc}") from None
     try:
         ws = wb.worksheets[0]
         for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -218,14 +231,16 @@ def read_roster(path: str | Path) -> Roster:
     """Read a CSV or XLSX roster file (see the module docstring)."""
     path = Path(path)
     if not path.is_file():
-        raise RosterError(f"{path}：文件不存在")
+        raise RosterError(f"{say('名单文件不存在', 'no such roster file')}：{path}")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         roster = parse_rows(_xlsx_rows(path), str(path))
         roster.encoding = "XLSX"
         return roster
     if suffix == ".xls":
-        raise RosterError(f"{path}：旧版 .xls 格式不支持，请在 Excel 里“另存为” .xlsx 或 CSV")
+        raise RosterError(say("不支持旧版 .xls 格式，请在 Excel 里“另存为” .xlsx 或 CSV",
+                              "old .xls files are not supported: save the sheet as .xlsx or CSV")
+                          + f"：{path}")
     text, encoding = _decode(path.read_bytes())
     roster = parse_rows(_csv_rows(text), str(path))
     roster.encoding = encoding
