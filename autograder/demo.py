@@ -65,12 +65,7 @@ def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int 
 
     t = _step(f"[3/6] {say(f'导入名单，{students} 名学生', f'import the class roster, {students} students')}", log)
     roster = make_roster(students, seed)
-    roster_file = out / "roster.csv"
-    with open(roster_file, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["学号", "姓名", "班级"])
-        writer.writeheader()
-        writer.writerows({"学号": s.id, "姓名": s.name, "班级": s.klass} for s in roster)
-    imported = import_roster(roster_file, course)
+    imported = import_roster(_write_roster(roster, out / "roster.csv"), course)
     times["roster"] = time.perf_counter() - t
 
     t = _step("[4/6] " + say("收作业：模拟的班级，故意放了几份坏文件",
@@ -98,6 +93,15 @@ def run_demo(students: int = 40, out_dir: str | Path = "demo-output", seed: int 
     result.summary = _summary(result, names, imported, report, exported, marked)
     log(result.summary)
     return result
+
+
+def _write_roster(roster, path: Path) -> Path:
+    """The simulated class as the roster file a school office hands out (UTF-8 with BOM, as Excel saves it)."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["学号", "姓名", "班级"])
+        writer.writeheader()
+        writer.writerows({"学号": s.id, "姓名": s.name, "班级": s.klass} for s in roster)
+    return path
 
 
 def _mark_short_answers(course: Path, assignment: str) -> int:

@@ -10,6 +10,8 @@ Policy:
   the English in full-width brackets after it, built by :func:`say`.  A detail
   that follows (a path, a count, an exception's text) comes after a full-width
   colon: ``say("出错", "error") + "：" + detail`` (that is :func:`error_line`).
+  A run summary is such messages; each listed item (a skipped row, a refused
+  submission) goes on its own line starting ``- ``.
 * **Schema and developer errors are English**: bank and practice YAML
   validation, rule packs, bad arguments to library functions, and the
   content-author and developer commands (``check``, ``scenarios``, ``bank``,

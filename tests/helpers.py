@@ -6,6 +6,7 @@ Fixtures and hooks stay in conftest.py.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -96,3 +97,14 @@ def scores(course: Path, student: str, assignment: str) -> dict[str, tuple]:
     with quiet_nbgrader_warnings(), course_gradebook(course) as gb:
         sub = gb.find_submission_notebook(assignment, assignment, student)
         return {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}
+
+
+# The language policy (autograder/messages.py): Chinese first, the English in full-width brackets,
+# then optionally a detail after a full-width colon
+POLICY_FORM = re.compile(r"^\S*[\u4e00-\u9fff][^（）]*（[A-Za-z][^（）]*）(：.*)?$")
+
+
+def off_policy_lines(text: str) -> list[str]:
+    """Lines of a run summary that are neither a 中文（English） message nor a ``- `` list item."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return [line for line in lines if not (POLICY_FORM.match(line) or line.startswith("- "))]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import off_policy_lines
 
 from autograder.classroom.coursesetup import CourseSetupError, build_paths, create_course
 
@@ -113,6 +114,7 @@ def test_new_course_refuses_a_bad_id_and_a_used_folder(tmp_path: Path):
     (used / "notes.txt").write_text("mine", encoding="utf-8")
     out = _kit("new-course", str(used), "--course-id", "k1", "--exchange", str(tmp_path / "ex"), cwd=ROOT)
     assert out.returncode == 2 and "不是空的" in out.stderr
+    assert out.stderr.startswith("出错（error）：文件夹已存在且不是空的") and off_policy_lines(out.stderr) == [], out.stderr
     assert [p.name for p in used.iterdir()] == ["notes.txt"]
 
 

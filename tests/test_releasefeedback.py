@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import fill, key_answers, release_notebook, submit
+from helpers import off_policy_lines
 
 ASSIGNMENT = "ch1_telephone"
 TIMESTAMP = "2026-11-20 10:00:00.000000 UTC"
@@ -72,6 +73,7 @@ def test_kit_command_releases_every_exchange_student_and_lists_the_rest(class_wi
     assert out.returncode == 0, out.stderr
     assert _released(exchange) == {_hash(s) for s in secrets.values()}
     assert "a_hand" in out.stdout and "released 2" in out.stdout and "skipped 1" in out.stdout
+    assert off_policy_lines(out.stdout) == [], out.stdout
     # the released file is the student's own feedback HTML
     released = (exchange / "kefu-etiquette" / "feedback" / _hash(secrets["s3"])).read_text(encoding="utf-8")
     assert released == (course / "feedback" / "s3" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
@@ -142,5 +144,6 @@ def test_releasing_before_manual_grading_names_the_students_and_questions(course
     assert out.returncode == 0, out.stderr
     assert "1 名学生还有题目没有人工评分" in out.stdout
     assert f"s1：{short_q.var}（简答题）" in out.stdout and "s2：" not in out.stdout  # s2 left it blank: 0, not pending
+    assert off_policy_lines(out.stdout) == [], out.stdout
     plain = _nbgrader(course, "release_feedback", ASSIGNMENT)
     assert plain.returncode == 0 and f"s1：{short_q.var}（简答题）" in plain.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import pgtier
 from conftest import copy_course
+from helpers import off_policy_lines
 
 from autograder.classroom.roster import RosterError, import_roster, join_name, read_roster, split_name, student_classes, validate_id
 from autograder.grading.coursedir import quiet_nbgrader_warnings
@@ -95,7 +96,8 @@ def test_bad_rows_are_reported_by_line_and_skipped(empty_course: Path):
     assert sorted(report.added) == ["2024301", "2024302", "2024303"]
     assert _students(empty_course)["2024303"][:2] == ("周杰", "")  # full-width digits, line break in the name
     text = report.summary()
-    assert "第4行" in text and "跳过 9 行" in text
+    assert "第4行" in text and "跳过 9 行" in text and "9 rows skipped" in text
+    assert off_policy_lines(text) == []
 
 
 def test_missing_header_names_the_headers_found(empty_course: Path, tmp_path: Path):
@@ -146,6 +148,9 @@ def test_existing_students_keep_their_grades(graded_class, tmp_path: Path):
     report = import_roster(roster, course)
     assert report.added == ["2099001"] and report.updated == [first.id]
     assert len(report.kept) == len(sim.students) - 1  # not in the file: kept, not deleted
+    text = report.summary()
+    assert f"已更新（updated）：{first.id}" in text and "kept, not removed" in text
+    assert off_policy_lines(text) == []
     assert scores() == before
     students = _students(course)
     assert join_name(*students[first.id][:2]) == first.name
@@ -182,12 +187,13 @@ def test_cli_import_and_bad_header(empty_course: Path, tmp_path: Path):
            "--course", str(empty_course)]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "新增 4 人" in done.stdout
+    assert "新增 4 人" in done.stdout and off_policy_lines(done.stdout) == [], done.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("学号,名称\n1,王伟\n", encoding="utf-8")
     done = subprocess.run(cmd[:5] + [str(bad), "--course", str(empty_course)], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
     assert done.returncode == 2 and "姓名" in done.stderr and "名称" in done.stderr
+    assert done.stderr.startswith("出错（error）：") and off_policy_lines(done.stderr) == [], done.stderr
 
 
 def test_empty_name_is_rejected_with_its_line(empty_course: Path, tmp_path: Path):
@@ -207,6 +213,7 @@ def test_empty_name_is_rejected_with_its_line(empty_course: Path, tmp_path: Path
     assert set(_students(empty_course)) == {"2024001", "2024005"}
     text = report.summary()
     assert "第3行（学号 '2024002'）：姓名为空" in text and "跳过 3 行" in text
+    assert off_policy_lines(text) == []
 
 
 def test_extra_columns_are_reported_not_dropped_silently(empty_course: Path, tmp_path: Path):
@@ -220,10 +227,12 @@ def test_extra_columns_are_reported_not_dropped_silently(empty_course: Path, tmp
     assert report.stray_cells == [3]
     text = report.summary()
     assert "性别、手机号" in text and "未导入" in text and "第3行" in text
+    assert off_policy_lines(text) == []
     assert _students(empty_course)["2024001"] == ("王伟", "", "客服2401班")
     done = subprocess.run([sys.executable, "-m", "autograder", "roster", "import", str(path), "--course",
                            str(empty_course), "--dry-run"], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0 and "性别、手机号" in done.stdout, done.stderr
+    assert done.stdout.startswith("试运行，未写入：将新增 0 人") and off_policy_lines(done.stdout) == [], done.stdout
 
 
 def test_only_the_three_columns_leave_nothing_to_report(empty_course: Path):

@@ -19,6 +19,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..messages import say
+
 __all__ = ["BuildPaths", "build_paths", "is_course", "create_course", "CourseSetupError", "COURSE_ID"]
 
 # nbgrader's exchange names folders <student>+<assignment>+<time> under <course id>
@@ -89,7 +91,7 @@ def _config_text(template: str, course_id: str, exchange: Path) -> str:
     text, n = re.subn(r'^c\.CourseDirectory\.course_id = .*$', f'c.CourseDirectory.course_id = "{course_id}"',
                       template, count=1, flags=re.M)
     if n != 1:
-        raise CourseSetupError("课程配置模板里没有 course_id 这一行 (the config template has no course_id line)")
+        raise CourseSetupError(say("课程配置模板里没有 course_id 这一行", "the config template has no course_id line"))
     return text + (
         "\n# The exchange students fetch from and submit to (set by `python -m autograder new-course`).\n"
         f"# Two classes on one machine share it safely: each has its own course id.\n"
@@ -103,13 +105,16 @@ def create_course(target: str | Path, course_id: str, kit: str | Path = "exercis
 
     target, kit = Path(target), Path(kit)
     if not COURSE_ID.fullmatch(course_id):
-        raise CourseSetupError(f"课程号只能用英文字母、数字、- 和 _，且以字母或数字开头：{course_id!r} "
-                               "(course id: letters, digits, - and _ only)")
+        raise CourseSetupError(say("课程号只能用英文字母、数字、- 和 _，且以字母或数字开头",
+                                   "course id: letters, digits, - and _ only, starting with a letter or digit")
+                               + f"：{course_id!r}")
     if not (kit / "nbgrader_config.py").is_file() or not (kit / "bank").is_dir():
-        raise CourseSetupError(f"{kit}: 不是套件的课程模板（需要 nbgrader_config.py 和 bank/），请在项目根目录运行 "
-                               "(not the kit's course template; run from the project root or pass --from DIR)")
+        raise CourseSetupError(say("不是套件的课程模板，需要 nbgrader_config.py 和 bank/：请在项目根目录运行，或用 --from 指定",
+                                   "not the kit's course template: run from the project root or pass --from DIR")
+                               + f"：{kit}")
     if target.exists() and any(target.iterdir()):
-        raise CourseSetupError(f"{target}: 文件夹已存在且不是空的，不会覆盖 (exists and is not empty; nothing written)")
+        raise CourseSetupError(say("文件夹已存在且不是空的，不会覆盖", "the folder exists and is not empty: nothing written")
+                               + f"：{target}")
     target.mkdir(parents=True, exist_ok=True)
     try:
         exchange = Path(exchange) if exchange else default_exchange(target)

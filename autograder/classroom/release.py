@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from ..grading.coursedir import ensure_scripts_on_path, quiet_nbgrader_warnings
+from ..messages import say
 
 __all__ = ["new_course", "release", "ReleaseError", "EXERCISES"]
 
@@ -25,8 +26,9 @@ def new_course(target: str | Path, exercises: str | Path = EXERCISES) -> Path:
     """A fresh course directory at ``target`` holding the kit's config and source notebooks."""
     target, exercises = Path(target), Path(exercises)
     if not (exercises / "nbgrader_config.py").exists() or not (exercises / "source").is_dir():
-        raise FileNotFoundError(f"{exercises}: not the kit's course folder (needs nbgrader_config.py and source/); "
-                                "run from the project root")
+        raise FileNotFoundError(say("不是套件的课程文件夹，需要 nbgrader_config.py 和 source/：请在项目根目录运行",
+                                    "not the kit's course folder, it needs nbgrader_config.py and source/: "
+                                    "run from the project root") + f"：{exercises}")
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(exercises / "nbgrader_config.py", target / "nbgrader_config.py")
     if (target / "source").exists():
@@ -53,5 +55,6 @@ def release(course_dir: str | Path, assignments: list[str] | None = None) -> lis
         with quiet_nbgrader_warnings():
             result = api.generate_assignment(name, force=True, create=True)
         if not result.get("success"):
-            raise ReleaseError(f"nbgrader generate_assignment {name} failed:\n{result.get('error') or result.get('log')}")
+            raise ReleaseError(say(f"生成作业 {name} 失败", f"nbgrader generate_assignment {name} failed")
+                               + f"：\n{result.get('error') or result.get('log')}")
     return names

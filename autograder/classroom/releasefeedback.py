@@ -28,6 +28,7 @@ from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.utils import notebook_hash
 from traitlets import List
 from ..grading.coursedir import quiet_nbgrader_warnings
+from ..messages import say
 
 __all__ = ["SafeReleaseFeedback", "FeedbackRelease", "Skipped", "release_feedback"]
 
@@ -36,7 +37,7 @@ __all__ = ["SafeReleaseFeedback", "FeedbackRelease", "Skipped", "release_feedbac
 class Skipped:
     student: str
     notebook: str
-    reason: str  # Chinese, for the instructor
+    reason: str  # for the instructor: 中文（English）
 
 
 @dataclass
@@ -47,14 +48,18 @@ class FeedbackRelease:
     ungraded: list[tuple[str, str]] = field(default_factory=list)  # (student, 第N题（简答题）) still waiting
 
     def summary(self) -> str:
-        lines = [f"{self.assignment}: 已发布反馈 released {len(self.released)} 份，"
-                 f"跳过 skipped {len(self.skipped)} 份"]
+        """The run summary: messages in the form 中文（English）, each skipped file on a ``- `` line."""
+        done, skipped, name = len(self.released), len(self.skipped), self.assignment
+        lines = [say(f"已发布 {name} 的反馈 {done} 份，跳过 {skipped} 份",
+                     f"feedback of {name}: released {done}, skipped {skipped}")]
         if self.ungraded:
             lines.append(ungraded_warning(self.ungraded))
         for s in self.skipped:
             lines.append(f"  - {s.student} / {s.notebook}: {s.reason}")
         if self.skipped:
-            lines.append("  跳过的学生不是通过 exchange 交的作业，请把 feedback/ 里对应的 HTML 文件直接发给他们。")
+            lines.append("  " + say("跳过的学生不是通过 exchange 交的作业：请把 feedback/ 里对应的 HTML 文件直接发给他们",
+                                    "the skipped students did not hand in through the exchange: "
+                                    "give them their HTML file from feedback/"))
         return "\n".join(lines)
 
 
@@ -102,9 +107,13 @@ def ungraded_warning(ungraded: list[tuple[str, str]]) -> str:
     by_student: dict[str, list[str]] = {}
     for student, label in ungraded:
         by_student.setdefault(student, []).append(label)
-    lines = [f"  注意 warning: {len(by_student)} 名学生还有题目没有人工评分，他们的反馈里这些题显示为“待评分”，"
-             "总分暂不含这些题（评完后重新 generate_feedback 再发布）："]
-    lines += [f"    {s}：{'、'.join(labels)}" for s, labels in by_student.items()]
+    n = len(by_student)
+    lines = ["  " + say(f"注意：{n} 名学生还有题目没有人工评分，他们的反馈里这些题显示为“待评分”，总分暂不含这些题；"
+                        "评完后重新 generate_feedback 再发布",
+                        f"warning: {n} students have answers still to grade by hand; their feedback shows them as "
+                        "pending and the total leaves them out; grade them, run generate_feedback and release again")
+             + "："]
+    lines += [f"    - {s}：{'、'.join(labels)}" for s, labels in by_student.items()]
     return "\n".join(lines)
 
 
@@ -141,12 +150,12 @@ class SafeReleaseFeedback(ExchangeReleaseFeedback):
                 continue
             folder = os.path.dirname(html_file)
             if os.path.islink(html_file) or not os.path.isfile(html_file):
-                self._skip(student, notebook, "反馈文件不是普通文件 (not a regular file)")
+                self._skip(student, notebook, say("反馈文件不是普通文件", "not a regular file"))
                 continue
             secret = _read(os.path.join(folder, "submission_secret.txt"))
             if not secret:
-                self._skip(student, notebook, "没有 submission_secret.txt：这份作业不是通过 exchange 提交的 "
-                                              "(submitted by hand, not through the exchange)")
+                self._skip(student, notebook, say("没有 submission_secret.txt：这份作业不是通过 exchange 提交的",
+                                                  "no submission_secret.txt: handed in by hand, not through the exchange"))
                 continue
             checksum = notebook_hash(secret=secret, notebook_id=notebook)
             tmp = os.path.join(self.dest_path, f"{checksum}-tmp.html")

@@ -47,14 +47,14 @@ changes nothing (idempotent).
 """
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
+
 from ..grading.coursedir import quiet_nbgrader_warnings
+from ..messages import say
+from .chinesenames import join_name, split_name
+from .rosterfile import Roster, RosterEntry, RosterError, RosterProblem, parse_rows, read_roster, validate_id
 
 __all__ = [
     "RosterError", "RosterEntry", "RosterProblem", "Roster", "ImportReport",
@@ -62,52 +62,7 @@ __all__ = [
     "validate_id", "student_classes", "CLASS_TABLE",
 ]
 
-ID_HEADERS = ("学号", "学生学号", "学籍号", "学号/工号", "student id", "student_id", "id")
-NAME_HEADERS = ("姓名", "学生姓名", "名字", "name")
-CLASS_HEADERS = ("班级", "班别", "行政班", "所在班级", "class")
-MAX_ID = 128
 CLASS_TABLE = "autograder_student_class"
-
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 太史 端木 上官 司马 东方 独孤 南宫 万俟 闻人 夏侯 诸葛 尉迟 公羊 赫连 澹台 皇甫 宗政 濮阳 公冶 "
-    "太叔 申屠 公孙 慕容 仲孙 钟离 长孙 宇文 司徒 鲜于 司空 闾丘 子车 亓官 司寇 巫马 公西 颛孙 壤驷 公良 "
-    "漆雕 乐正 宰父 谷梁 拓跋 夹谷 轩辕 令狐 段干 百里 呼延 东郭 南门 羊舌 微生 公户 公玉 公仪 梁丘 公仲 "
-    "公上 公门 公山 公坚 左丘 公伯 西门 公祖 第五 公乘 贯丘 公皙 南荣 东里 东宫 仲长 子书 子桑 即墨 达奚 "
-    "褚师 吴铭".split())
-
-
-class RosterError(ValueError):
-    """The roster file cannot be used at all (unreadable, or a required header is missing)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RosterEntry:
-    line: int
-    id: str
-    name: str
-    klass: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class RosterProblem:
-    line: int
-    id: str
-    reason: str
-
-    def __str__(self) -> str:
-        who = f"（学号 {self.id!r}）" if self.id else ""
-        return f"第{self.line}行{who}：{self.reason}"
-
-
-@dataclass
-class Roster:
-    entries: list[RosterEntry] = field(default_factory=list)
-    problems: list[RosterProblem] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-    has_class: bool = False
-    encoding: str = ""
-    ignored_columns: list[str] = field(default_factory=list)  # headers other than 学号/姓名/班级: not imported
-    stray_cells: list[int] = field(default_factory=list)  # lines with text in a column that has no header
 
 
 @dataclass
@@ -122,230 +77,44 @@ class ImportReport:
     stray_cells: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        verb = "将" if self.dry_run else "已"
-        lines = [f"名单导入{'（试运行，未写入）' if self.dry_run else ''}：{verb}新增 {len(self.added)} 人，"
-                 f"{verb}更新 {len(self.updated)} 人，无变化 {len(self.unchanged)} 人，跳过 {len(self.skipped)} 行。"]
-        if self.updated:
-            lines.append(f"  更新 updated: {', '.join(self.updated[:20])}{' …' if len(self.updated) > 20 else ''}")
-        if self.skipped:
-            lines.append("  跳过的行 skipped rows:")
-            lines += [f"    - {p}" for p in self.skipped]
-        if self.ignored_columns:
-            lines.append(f"  未导入的列 ignored columns：{'、'.join(self.ignored_columns)}"
-                         "（只导入“学号”“姓名”“班级”三列；其他列的内容没有写入成绩库）")
-        if self.stray_cells:
-            shown = "、".join(f"第{n}行" for n in self.stray_cells[:20]) + (" …" if len(self.stray_cells) > 20 else "")
-            lines.append(f"  没有表头的列里有内容，未导入 cells outside the named columns：{shown}"
-                         "（请检查是否错列，或给这一列加上表头）")
-        if self.kept:
-            lines.append(f"  成绩库里另有 {len(self.kept)} 名学生不在名单中，已保留（未删除）："
-                         f"{', '.join(self.kept[:20])}{' …' if len(self.kept) > 20 else ''}")
+        """The run summary: messages in the form 中文（English）, each skipped row on a ``- `` line."""
         from ..terminal import printable
 
+        lines = [self._headline()]
+        if self.updated:
+            lines.append(f"  {say('将更新' if self.dry_run else '已更新', 'would update' if self.dry_run else 'updated')}"
+                         f"：{_first(self.updated, ', ')}")
+        if self.skipped:
+            lines.append(f"  {say('跳过的行', 'skipped rows')}：")
+            lines += [f"    - {p}" for p in self.skipped]
+        if self.ignored_columns:
+            lines.append("  " + say("未导入的列：只导入“学号”“姓名”“班级”三列，其他列的内容没有写入成绩库",
+                                    "ignored columns: only 学号, 姓名 and 班级 go into the gradebook")
+                         + f"：{'、'.join(self.ignored_columns)}")
+        if self.stray_cells:
+            lines.append("  " + say("没有表头的列里有内容，未导入：请检查是否错列，或给这一列加上表头",
+                                    "cells outside the named columns were not imported: check the columns "
+                                    "or give this one a header")
+                         + f"：{_first([f'第{n}行' for n in self.stray_cells], '、')}")
+        if self.kept:
+            n = len(self.kept)
+            lines.append("  " + say(f"成绩库里另有 {n} 名学生不在名单中，已保留，未删除",
+                                    f"kept, not removed: {n} students in the gradebook are not on the roster")
+                         + f"：{_first(self.kept, ', ')}")
         return printable("\n".join(lines))
 
-
-# --------------------------------------------------------------------------- names
-
-
-def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """(surname, given name) of a Chinese name; other names whole as the surname.
-
-    ``"".join(split_name(n)) == n`` for every name.
-    """
-    name = name.strip()
-    if len(name) < 2 or not all(_is_han(c) for c in name):
-        return name, ""
-    if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
-        return name[:2], name[2:]
-    return name[:1], name[1:]
+    def _headline(self) -> str:
+        added, updated, same, skipped = len(self.added), len(self.updated), len(self.unchanged), len(self.skipped)
+        if self.dry_run:
+            return say(f"试运行，未写入：将新增 {added} 人，将更新 {updated} 人，无变化 {same} 人，跳过 {skipped} 行",
+                       f"dry run, nothing written: would add {added}, would update {updated}, "
+                       f"{same} unchanged, {skipped} rows skipped")
+        return say(f"已导入名单：新增 {added} 人，更新 {updated} 人，无变化 {same} 人，跳过 {skipped} 行",
+                   f"roster imported: {added} added, {updated} updated, {same} unchanged, {skipped} rows skipped")
 
 
-def join_name(last_name: str | None, first_name: str | None) -> str:
-    """The full name from nbgrader's two fields: 姓+名 for Chinese, "First Last" otherwise."""
-    last, first = (last_name or "").strip(), (first_name or "").strip()
-    if not first or not last:
-        return last or first
-    if any(_is_han(c) for c in last + first):
-        return last + first
-    return f"{first} {last}"
-
-
-# --------------------------------------------------------------------------- ids
-
-_BAD_ID_CHARS = set('/\\:*?"<>|')
-_SCIENTIFIC = re.compile(r"^[0-9](\.[0-9]+)?E\+?[0-9]+$", re.IGNORECASE)
-
-
-def clean_text(value: object) -> str:
-    """A cell's text: numbers as Excel shows them (2024001.0 → 2024001), trimmed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\ufeff", "").strip()
-
-
-def validate_id(raw: str) -> tuple[str, str | None]:
-    """The normalised id and, if it cannot be used, why (Chinese)."""
-    sid = unicodedata.normalize("NFKC", raw).strip()
-    if not sid:
-        return sid, "学号为空"
-    bad = sorted({c for c in sid if c in _BAD_ID_CHARS})
-    if bad:
-        return sid, f"学号含有不能用在文件夹名里的字符 {' '.join(bad)}"
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in sid):
-        return sid, "学号含有控制字符或不可见字符"
-    if sid.startswith("."):
-        return sid, "学号不能以“.”开头（会成为隐藏文件夹）"
-    if len(sid) > MAX_ID:
-        return sid, f"学号太长（超过 {MAX_ID} 个字符）"
-    if _SCIENTIFIC.match(sid):
-        return sid, "学号被 Excel 变成了科学计数法，位数已丢失：请把学号列设为“文本”格式后重新保存"
-    from ..grading.studentids import id_problem
-
-    return sid, id_problem(sid)  # the one rule the grader, collect and export apply too
-
-
-def _clean_name(value: object) -> str:
-    text = clean_text(value)
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
-    return " ".join(text.split())[:MAX_ID]
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _norm_header(h: object) -> str:
-    text = unicodedata.normalize("NFKC", clean_text(h)).lower()
-    text = re.sub(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】", "", text)  # 学号（必填） / 姓名(name); linear
-    return re.sub(r"[\s*:]", "", text)
-
-
-def _find(headers: list[str], names: tuple[str, ...]) -> int | None:
-    normed = [_norm_header(h) for h in headers]
-    for name in names:
-        if name in normed:
-            return normed.index(name)
-    return None
-
-
-def parse_rows(rows: Iterable[tuple[int, list[object]]], source: str = "名单") -> Roster:
-    """A roster from (line number, cells) rows: the first row naming 学号 and 姓名 is the header."""
-    roster = Roster()
-    header_at = None
-    seen_headers: list[list[str]] = []
-    ids: dict[str, int] = {}
-    for line, cells in rows:
-        texts = [clean_text(c) for c in cells]
-        if header_at is None:
-            if not any(texts):
-                continue
-            i_id, i_name = _find(texts, ID_HEADERS), _find(texts, NAME_HEADERS)
-            if i_id is not None and i_name is not None:
-                header_at, roster.headers = line, [t for t in texts]
-                i_class = _find(texts, CLASS_HEADERS)
-                roster.has_class = i_class is not None
-                used = {i_id, i_name, i_class}
-                roster.ignored_columns = [t for i, t in enumerate(texts) if t and i not in used]
-                named = {i for i, t in enumerate(texts) if t}
-                continue
-            if i_id is not None or i_name is not None:
-                lacking = "姓名" if i_name is None else "学号"
-                raise RosterError(f"{source}：第{line}行的表头缺少“{lacking}”列（需要“学号”和“姓名”，班级可选）。"
-                                  f"找到的表头是：{'、'.join(t for t in texts if t)}")
-            seen_headers.append([t for t in texts if t])
-            if len(seen_headers) >= 10:
-                break
-            continue
-        if not any(texts):
-            continue  # a blank line
-        get = lambda i: texts[i] if i is not None and i < len(texts) else ""  # noqa: E731
-        if any(t for i, t in enumerate(texts) if i not in named):
-            roster.stray_cells.append(line)
-        sid, problem = validate_id(get(i_id))
-        if problem:
-            roster.problems.append(RosterProblem(line, sid, problem))
-            continue
-        if sid in ids:
-            roster.problems.append(RosterProblem(line, sid, f"学号重复（与第{ids[sid]}行相同），本行跳过"))
-            continue
-        name = _clean_name(get(i_name))
-        if not name:
-            roster.problems.append(RosterProblem(line, sid, "姓名为空：请填写学生姓名（formgrader 和成绩表按姓名显示）"))
-            continue
-        ids[sid] = line
-        roster.entries.append(RosterEntry(line, sid, name, _clean_name(get(i_class)) if roster.has_class else ""))
-    if header_at is None:
-        found = "；".join("、".join(h) for h in seen_headers[:3]) or "（文件是空的）"
-        raise RosterError(f"{source}：找不到表头“学号”和“姓名”（班级可选）。文件开头的表头是：{found}")
-    return roster
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16"), "UTF-16"
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "UTF-8 (BOM)"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "GBK/GB18030"
-    except UnicodeDecodeError as exc:
-        raise RosterError(f"无法识别文件编码（不是 UTF-8，也不是 GBK/GB18030）：{exc}") from None
-
-
-def _csv_rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", "\t", ";", "，"), key=first.count)
-    if not first.count(delimiter):
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _xlsx_rows(path: Path) -> Iterable[tuple[int, list[object]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise RosterError(f"{path}：无法打开 Excel 文件（{type(exc).__name__}: {exc}）") from None
-    try:
-        ws = wb.worksheets[0]
-        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield i, list(row)
-    finally:
-        wb.close()
-
-
-def read_roster(path: str | Path) -> Roster:
-    """Read a CSV or XLSX roster file (see the module docstring)."""
-    path = Path(path)
-    if not path.is_file():
-        raise RosterError(f"{path}：文件不存在")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        roster = parse_rows(_xlsx_rows(path), str(path))
-        roster.encoding = "XLSX"
-        return roster
-    if suffix == ".xls":
-        raise RosterError(f"{path}：旧版 .xls 格式不支持，请在 Excel 里“另存为” .xlsx 或 CSV")
-    text, encoding = _decode(path.read_bytes())
-    roster = parse_rows(_csv_rows(text), str(path))
-    roster.encoding = encoding
-    return roster
+def _first(items: list[str], sep: str, shown: int = 20) -> str:
+    return sep.join(items[:shown]) + (" …" if len(items) > shown else "")
 
 
 # --------------------------------------------------------------------------- the class side table
@@ -390,7 +159,7 @@ def _open_gradebook(course_dir: Path):
     from ..grading.coursedir import load_config, open_gradebook
 
     if not course_dir.is_dir():
-        raise FileNotFoundError(f"{course_dir}: no such course directory")
+        raise FileNotFoundError(f"{say('课程文件夹不存在', 'no such course directory')}：{course_dir}")
     coursedir = CourseDirectory(config=load_config(course_dir))
     return open_gradebook(coursedir.db_url, coursedir.course_id)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..grading.question import Question
 from ..grading.sourcenotebooks import SourceNotebook, load_course
+from ..messages import say
 
 __all__ = ["SimStudent", "SimulatedClass", "make_roster", "simulate_class", "call_answer",
            "BAD_INPUTS", "CHEATS", "CALL_MISTAKES"]
@@ -344,7 +345,8 @@ def simulate_class(course_dir: str | Path, n_students: int = 40, seed: int = 202
     for nb in notebooks:
         path = course_dir / "release" / nb.assignment / f"{nb.notebook}.ipynb"
         if not path.exists():
-            raise FileNotFoundError(f"{path}: not released yet (run nbgrader generate_assignment {nb.assignment})")
+            raise FileNotFoundError(say("作业还没有生成，请先运行 nbgrader generate_assignment",
+                                        "not released yet: run nbgrader generate_assignment") + f"：{path}")
         releases[(nb.assignment, nb.notebook)] = json.loads(path.read_text(encoding="utf-8"))
 
     planted = 0

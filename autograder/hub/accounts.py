@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import HubError
+from ..messages import say
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 LOGIN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -50,27 +51,30 @@ def plan_accounts(roster_path: Path, prefix: str) -> list[Account]:
     try:
         roster = read_roster(roster_path)
     except (RosterError, FileNotFoundError, OSError) as exc:
-        raise HubError(f"名单 roster {roster_path}: {exc}") from None
-    problems = [f"  {p}" for p in roster.problems]
+        raise HubError(f"{say('名单文件无法使用', 'cannot use the roster')}：{roster_path}：{exc}") from None
+    problems = [f"  - {p}" for p in roster.problems]
     accounts: list[Account] = []
     seen: dict[str, str] = {}
     for e in roster.entries:
         if not STUDENT_ID.match(e.id):
-            problems.append(f"  学号 {e.id!r}: 只能用字母、数字、_ 和 -（最多 32 个字符；'+' 会破坏 nbgrader 的交换目录）"
-                            " only letters, digits, _ and - (no '+')")
+            problems.append(f"  - 学号 {e.id!r}：" + say("只能用字母、数字、_ 和 -，最多 32 个字符；'+' 会破坏 nbgrader 的交换目录",
+                                                        "only letters, digits, _ and -, at most 32; no '+'"))
             continue
         login = f"{prefix}{e.id}".lower()
         if not LOGIN.match(login):
-            problems.append(f"  学号 {e.id!r}: 登录名 {login!r} 不合法 invalid login name (try another --user-prefix)")
+            problems.append(f"  - 学号 {e.id!r}：" + say(f"登录名 {login!r} 不合法，请换一个 --user-prefix",
+                                                        f"invalid login name {login!r}: try another --user-prefix"))
         elif login in seen:
-            problems.append(f"  学号 {e.id!r} 与 {seen[login]!r} 只差大小写 differ only in case (same login {login})")
+            problems.append(f"  - 学号 {e.id!r}：" + say(f"与 {seen[login]!r} 只差大小写，登录名都是 {login}",
+                                                        f"differ only in case from {seen[login]!r}, same login {login}"))
         else:
             seen[login] = e.id
             accounts.append(Account(login, e.id, e.name))
     if not accounts and not problems:
-        problems.append("  名单是空的 the roster has no students")
+        problems.append("  - " + say("名单是空的", "the roster has no students"))
     if problems:
-        raise HubError(f"名单 roster {roster_path} 有问题，什么都没有创建 (nothing was created):\n" + "\n".join(problems))
+        raise HubError(say("名单有问题，什么都没有创建", "the roster has problems: nothing was created")
+                       + f"：{roster_path}\n" + "\n".join(problems))
     return accounts
 
 
@@ -96,7 +100,7 @@ def ensure_user(acc: Account, group: str) -> str | None:
         r = subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "--groups", group,
                             "--comment", acc.name or acc.login, acc.login], capture_output=True, text=True)
         if r.returncode:
-            raise HubError(f"useradd {acc.login} failed: {r.stderr.strip()}")
+            raise HubError(f"{say(f'建立用户 {acc.login} 失败', f'useradd {acc.login} failed')}：{r.stderr.strip()}")
         password = "".join(secrets.choice(ALPHABET) for _ in range(10))
         subprocess.run(["chpasswd"], input=f"{acc.login}:{password}\n", text=True, check=True)
     else:
@@ -111,7 +115,7 @@ def remove_user(login: str) -> None:
     if exists(login):
         subprocess.run(["userdel", "--remove", login], capture_output=True)
         if exists(login):
-            raise HubError(f"userdel {login} failed: is a process of it still running?")
+            raise HubError(say(f"删除用户 {login} 失败：它还有进程在运行吗", f"userdel {login} failed: is a process of it still running?"))
 
 
 def write_private(path: Path, text: str) -> None:

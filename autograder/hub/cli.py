@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .layout import DEFAULT_STATE, DEFAULT_VENV
-from ..messages import error_line
+from ..messages import error_line, say
 
 
 def run(args: argparse.Namespace) -> int:
@@ -16,7 +16,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.hub_command == "up":
             if not args.roster:
-                raise HubError("hub up needs --roster 名单.xlsx (学号, 姓名[, 班级])")
+                raise HubError(say("启动班级需要名单：--roster 名单.xlsx，含学号、姓名，班级可选",
+                                   "hub up needs --roster FILE with 学号, 姓名 and optionally 班级"))
             print(commands.up(commands.UpOptions(
                 roster=Path(args.roster), course=Path(args.course), port=args.port, ip=args.ip,
                 instructor=args.instructor, user_prefix=args.user_prefix, postgres=args.postgres,

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from . import HubError
+from ..messages import say
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 # Measured choices (see README 「在学校服务器上开课」).
@@ -66,25 +67,29 @@ def _source_digest(root: Path) -> str:
 def ensure_venv(venv: Path, kit: str | None = None, log=print) -> bool:
     """Build or update ``venv``; returns True when something was installed."""
     if not SYSTEM_PYTHON.exists():
-        raise HubError(f"{SYSTEM_PYTHON} not found: install Debian's python3 (apt-get install python3 python3-venv)")
+        raise HubError(say(f"找不到 {SYSTEM_PYTHON}，请安装 Debian 的 python3", f"no {SYSTEM_PYTHON}: install Debian's python3")
+                       + "：apt-get install python3 python3-venv")
     root = project_root()
     spec = kit or (str(root) if root else None)
     if spec is None:
-        raise HubError("cannot tell where the kit comes from: pass --kit PATH_OR_REQUIREMENT")
+        raise HubError(say("不知道从哪里安装套件：请用 --kit 指定路径或安装要求",
+                           "cannot tell where the kit comes from: pass --kit PATH_OR_REQUIREMENT"))
     digest = _source_digest(Path(spec)) if Path(spec).is_dir() else spec
     stamp = venv / STAMP
     if stamp.exists() and json.loads(stamp.read_text()).get("kit") == digest:
         return False
     py = venv / "bin" / "python"
     if not py.exists():
-        log(f"building the shared environment {venv} from {SYSTEM_PYTHON} (a few minutes the first time)")
+        log(f"{say('正在建立共享环境，第一次要几分钟', 'building the shared environment, a few minutes the first time')}："
+            f"{venv}，{SYSTEM_PYTHON}")
         venv.parent.mkdir(parents=True, exist_ok=True)
         r = subprocess.run([str(SYSTEM_PYTHON), "-m", "venv", str(venv)], capture_output=True, text=True)
         if r.returncode:
             shutil.rmtree(venv, ignore_errors=True)
-            raise HubError(f"python3 -m venv failed ({r.stderr.strip()[-300:]}): apt-get install python3-venv")
+            raise HubError(say("建立虚拟环境失败，请安装 python3-venv", "python3 -m venv failed: apt-get install python3-venv")
+                           + f"：{r.stderr.strip()[-300:]}")
     else:
-        log(f"updating the kit in {venv}")
+        log(f"{say('正在更新共享环境里的套件', 'updating the kit')}：{venv}")
     # Non-editable: a copy of the package in site-packages, readable by all.
     cmd = [str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
            "--no-warn-script-location", spec, *HUB_PACKAGES]
@@ -93,7 +98,7 @@ def ensure_venv(venv: Path, kit: str | None = None, log=print) -> bool:
     env = dict(os.environ, PIP_NO_INPUT="1")
     r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if r.returncode:
-        raise HubError(f"pip install into {venv} failed:\n{r.stderr.strip()[-1500:]}")
+        raise HubError(f"{say('往共享环境里安装套件失败', 'pip install failed')}：{venv}\n{r.stderr.strip()[-1500:]}")
     subprocess.run(["chmod", "-R", "a+rX", str(venv)], check=True)
     stamp.write_text(json.dumps({"kit": digest, "python": sys.version.split()[0]}))
     return True

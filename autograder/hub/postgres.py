@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import HubError
+from ..messages import say
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class Cluster:
 def bindir() -> Path:
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
     if not versions:
-        raise HubError("PostgreSQL not found: apt-get install postgresql (or leave out --postgres)")
+        raise HubError(say("找不到 PostgreSQL：请安装 postgresql，或者不用 --postgres",
+                           "PostgreSQL not found: apt-get install postgresql, or leave out --postgres"))
     return versions[-1].parent
 
 
@@ -73,14 +75,15 @@ def ensure_cluster(cluster: Cluster, role: str, database: str) -> str:
         r = _as_postgres([str(bindir() / "initdb"), "-D", str(cluster.data), "-U", "postgres", "-E", "UTF8",
                           "--locale=C.UTF-8", "--auth-local=peer", "--auth-host=scram-sha-256"])
         if r.returncode:
-            raise HubError(f"initdb failed: {r.stderr.strip()[-500:]}")
+            raise HubError(f"{say('初始化 PostgreSQL 失败', 'initdb failed')}：{r.stderr.strip()[-500:]}")
     if not running(cluster):
         opts = f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {cluster.socket_dir}"
         r = _as_postgres([str(bindir() / "pg_ctl"), "-D", str(cluster.data), "-l", str(cluster.log),
                           "-o", opts, "-w", "-t", "60", "start"])
         if r.returncode:
             tail = cluster.log.read_text(errors="replace")[-600:] if cluster.log.exists() else r.stderr
-            raise HubError(f"PostgreSQL did not start on 127.0.0.1:{cluster.port}:\n{tail}")
+            raise HubError(say(f"数据库 PostgreSQL 没有在 127.0.0.1:{cluster.port} 上启动",
+                               f"PostgreSQL did not start on 127.0.0.1:{cluster.port}") + f"：\n{tail}")
     if cluster.password_file.exists():
         password = cluster.password_file.read_text().strip()
     else:
@@ -100,7 +103,7 @@ def _psql(cluster: Cluster, sql: str) -> str:
     r = _as_postgres([str(bindir() / "psql"), "-h", str(cluster.socket_dir), "-p", str(cluster.port),
                       "-U", "postgres", "-d", "postgres", "-tAq", "-v", "ON_ERROR_STOP=1", "-c", sql])
     if r.returncode:
-        raise HubError(f"psql failed: {r.stderr.strip()}")
+        raise HubError(f"{say('执行 psql 失败', 'psql failed')}：{r.stderr.strip()}")
     return r.stdout
 
 
@@ -109,5 +112,5 @@ def stop(cluster: Cluster) -> bool:
         return False
     r = _as_postgres([str(bindir() / "pg_ctl"), "-D", str(cluster.data), "-m", "fast", "-w", "-t", "60", "stop"])
     if r.returncode:
-        raise HubError(f"pg_ctl stop failed: {r.stderr.strip()}")
+        raise HubError(f"{say('停止 PostgreSQL 失败', 'pg_ctl stop failed')}：{r.stderr.strip()}")
     return True

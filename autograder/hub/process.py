@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from . import HubError
+from ..messages import say
 
 
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -60,7 +61,8 @@ def wait_ready(url: str, pid: int, log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not alive(pid):
-            raise HubError(f"JupyterHub exited while starting; the end of {log}:\n{_tail(log)}")
+            raise HubError(say("启动中的 JupyterHub 退出了", "JupyterHub exited while starting")
+                           + f"：{log}\n{_tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.status == 200:
@@ -68,7 +70,8 @@ def wait_ready(url: str, pid: int, log: Path, timeout: float = 90) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    raise HubError(f"JupyterHub did not answer {url} within {timeout:.0f} s; see {log}:\n{_tail(log)}")
+    raise HubError(say(f"等了 {timeout:.0f} 秒，JupyterHub 仍没有响应", f"JupyterHub did not answer within {timeout:.0f} s")
+                   + f"：{url}，{log}\n{_tail(log)}")
 
 
 def _tail(log: Path, chars: int = 1500) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import off_policy_lines
 
 from autograder.hub import HubError
 from autograder.hub.accounts import plan_accounts
@@ -29,6 +30,7 @@ def test_every_problem_is_reported_together(tmp_path):
     assert "differ only in case" in msg
     assert "重复" in msg  # the exact duplicate, from the roster reader
     assert "nothing was created" in msg
+    assert msg.startswith("名单有问题，什么都没有创建（") and off_policy_lines(msg) == [], msg
 
 
 def test_an_empty_roster_and_a_missing_file_are_clear_errors(tmp_path):

@@ -11,6 +11,7 @@ import csv
 
 import pytest
 
+from helpers import off_policy_lines
 from conftest import (CH1, HONEST, assert_honest_untouched, hand_in, honest_notebook, key_answers, kit, nbgrader,
                       release_notebook, fill, students_in_gradebook)
 
@@ -61,6 +62,7 @@ def test_kit_collect_refuses_unsafe_ids(exchange_course):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (course / "submitted").iterdir()) == sorted(HONEST)
     assert HTML_ID in done.stdout and "未收取" in done.stdout
+    assert "refused" in done.stdout and off_policy_lines(done.stdout) == [], done.stdout
     done = kit("grade", "--course", str(course), "--quiet")
     assert done.returncode == 0, done.stderr
     assert students_in_gradebook(course) == set(HONEST)

@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from helpers import off_policy_lines
 from conftest import (CH1, EXERCISES, assert_honest_untouched, auto_scores, comments, hand_in, honest_notebook,
                       key_answers, kit, nbgrader, release_notebook, fill, submit, submit_honest, HONEST)
 
@@ -120,6 +121,7 @@ def test_exchange_symlink_collected_by_nbgrader_is_refused_and_kit_collect_copie
     assert not (course / "submitted" / "mallory" / CH1 / f"{CH1}.ipynb").exists()
     assert not (course / "submitted" / "eve" / CH1 / "solutions.ipynb.txt").exists()
     assert "未复制" in done.stdout and "solutions.ipynb.txt" in done.stdout
+    assert "files not copied" in done.stdout and off_policy_lines(done.stdout) == [], done.stdout
     done = kit("grade", "--course", str(course), "--quiet")
     assert done.returncode == 0, done.stderr
     assert all(v == 0 for v in auto_scores(course, "mallory").values())
