@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .analytics import (CallCheck, Item, ItemStats, RewriteCheck, ScoreSummary, cronbach_alpha,
-                        item_analysis, rule_frequency, summarise)
+from .analytics import Item, ItemStats, ScoreSummary, cronbach_alpha, item_analysis, summarise
+from .rulestats import CallCheck, RewriteCheck, rule_frequency
 from .table import MISSING, Answer, Chapter, ExportResult, Question, ScoreTable
 
 __all__ = ["analyse", "UNRECORDED_WARNING"]

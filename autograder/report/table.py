@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..questiontypes import QUESTION_TYPES
-from .analytics import CallCheck, ItemStats, RewriteCheck, RuleStat, ScoreSummary
+from .analytics import ItemStats, ScoreSummary
+from .rulestats import CallCheck, RewriteCheck, RuleStat
 
 __all__ = [
     "ScoreColumn", "ScoreChapter", "ScoreCell", "ChapterResult", "StudentRow", "ScoreTable", "Answer", "ExportResult",
