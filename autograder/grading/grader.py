@@ -31,6 +31,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from ..messages import say
 from .coursedir import _quiet_logger, load_config, open_gradebook, quiet_nbgrader_warnings
 from .gradereport import GradeReport, Issue, Refused, SubmissionResult
 from .statuscomment import MISSING, UNREADABLE  # the comment left on answer cells
@@ -52,7 +53,7 @@ class Grader:
 
         self.course_dir = Path(course_dir).resolve()
         if not self.course_dir.is_dir():
-            raise FileNotFoundError(f"{course_dir}: no such course directory")
+            raise FileNotFoundError(f"{say('课程文件夹不存在', 'no such course directory')}：{course_dir}")
         self.config = load_config(self.course_dir)
         self.coursedir = CourseDirectory(config=self.config)
         log = _quiet_logger()
@@ -101,16 +102,19 @@ class Grader:
         released = [a.name for a in gb.assignments]
         wanted = assignments or sorted(released)
         unknown = sorted(set(self.files.submitted_assignments()) - set(released))
+        db = self.coursedir.db_url.split("@")[-1]
         if unknown and not assignments:
-            report.errors.append(
-                f"submitted/ holds work for {', '.join(unknown)}, which the gradebook "
-                f"({self.coursedir.db_url.split('@')[-1]}) does not know: is db_url the course's? "
-                "release the assignment first (nbgrader generate_assignment)")
+            report.errors.append(say(
+                f"submitted/ 里有成绩库 {db} 不认识的作业：db_url 是不是本课程的？"
+                "请先用 nbgrader generate_assignment 发布作业",
+                f"submitted/ holds work the gradebook {db} does not know: is db_url the course's? "
+                "release the assignment first (nbgrader generate_assignment)") + f"：{', '.join(unknown)}")
         for name in wanted:
             if name not in released:
-                report.errors.append(
+                report.errors.append(say(
+                    f"成绩库里没有作业 {name!r}：请先用 nbgrader generate_assignment {name} 发布；已发布的作业",
                     f"assignment {name!r} is not in the gradebook: release it first "
-                    f"(nbgrader generate_assignment {name}); known: {', '.join(released) or 'none'}")
+                    f"(nbgrader generate_assignment {name}); released") + f"：{', '.join(released) or '-'}")
         wanted = [a for a in wanted if a in released]
         report.warnings += gradebook_disagreements(gb, self.files.source("."), wanted)
         return wanted
@@ -215,7 +219,7 @@ def _progress(total: int, enabled: bool):
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="份", desc="评分 grading", leave=False, disable=None)
+    return tqdm(total=total, unit="份", desc=say("评分", "grading"), leave=False, disable=None)
 
 
 def grade_course(course_dir: str | Path, assignments: list[str] | None = None, progress: bool = True) -> GradeReport:

@@ -54,38 +54,47 @@ class GradeReport:
         return [i for r in self.results for i in r.issues]
 
     def summary(self) -> str:
-        """The report as text; print it through :func:`autograder.terminal.printable`."""
-        graded = sum(r.status == "graded" for r in self.results)
-        students = len({r.student for r in self.results})
-        lines = [f"评分完成 graded: {len(self.results)} notebooks of {students} students "
-                 f"in {self.seconds:.1f} s ({graded} read fully or in part)"]
-        lines += [f"error: {e}" for e in self.errors]
-        lines += [f"警告 warning: {w}" for w in self.warnings]
-        lines += self._refused_lines() + self._issue_lines()
+        """The report as text, in the instructor form 中文（English） (:mod:`autograder.messages`);
+        control characters a student put in a name are escaped (:func:`autograder.terminal.printable`)."""
+        from ..messages import error_line, say
         from ..terminal import printable
 
+        n, graded = len(self.results), sum(r.status == "graded" for r in self.results)
+        students = len({r.student for r in self.results})
+        lines = [say(f"评分完成，{students} 名学生的 {n} 份 notebook，{graded} 份全部或部分读取",
+                     f"graded {n} notebooks of {students} students, {graded} read fully or in part")
+                 + f"：{self.seconds:.1f} s"]
+        lines += [error_line(e) for e in self.errors]
+        lines += [f"{say('警告', 'warning')}：{w}" for w in self.warnings]
+        lines += self._refused_lines() + self._issue_lines()
         return printable("\n".join(lines))
 
     def _refused_lines(self) -> list[str]:
+        from ..messages import say
+
         if not self.refused:
             return []
-        lines = [f"未评分、未写入成绩库的文件夹 folders refused, nothing written ({len(self.refused)}):"]
+        n = len(self.refused)
+        lines = [say(f"未评分、未写入成绩库的文件夹，共 {n} 个", f"folders refused, nothing written: {n}") + "："]
         for r in self.refused:
             where = f"{r.folder}/{r.assignment}" if r.assignment else r.folder
-            lines.append(f"  - {where}: {r.reason}")
+            lines.append(f"  - {where}：{r.reason}")
         return lines
 
     def _issue_lines(self) -> list[str]:
+        from ..messages import say
+
         by_student: dict[str, list[Issue]] = {}
         for issue in self.issues:
             by_student.setdefault(issue.student, []).append(issue)
         if not by_student:
-            return ["所有提交都已完整读取 every submission was read fully."]
-        lines = [f"无法完整读取的提交 submissions not read fully ({len(by_student)} students):"]
+            return [say("所有提交都已完整读取", "every submission was read fully")]
+        n = len(by_student)
+        lines = [say(f"未能完整读取的提交，共 {n} 名学生", f"submissions not read fully, students: {n}") + "："]
         for student in sorted(by_student):
-            lines.append(f"  {student}:")
+            lines.append(f"  {student}：")
             for i in by_student[student]:
                 where = f"{i.assignment}/{i.notebook or ''}".rstrip("/")
                 q = f" {i.question}" if i.question else ""
-                lines.append(f"    - {where}{q}: {i.message}")
+                lines.append(f"    - {where}{q}：{i.message}")
         return lines

@@ -64,6 +64,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..grading.coursedir import quiet_nbgrader_warnings
+from ..messages import say
 from .analysis import UNRECORDED_WARNING, analyse
 from .answers import read_answers
 from .table import (ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, SMALL_SAMPLE, STATUSES,
@@ -113,12 +114,14 @@ def _open(course_dir: Path):
     from ..grading.coursedir import load_config, open_gradebook, sqlite_file
 
     if not course_dir.is_dir():
-        raise ExportError(f"{course_dir}: 课程文件夹不存在 (no such course directory)")
+        raise ExportError(f"{say('课程文件夹不存在', 'no such course directory')}：{course_dir}")
     coursedir = CourseDirectory(config=load_config(course_dir))
     db = sqlite_file(coursedir.db_url)
     if db is not None and not db.exists():
-        raise ExportError(f"{course_dir}: 找不到成绩库 {db} (no gradebook): 先发布作业并评分 "
-                          "(python -m autograder grade --course DIR)，或检查 nbgrader_config.py 里的 db_url")
+        raise ExportError(say("找不到成绩库：请先发布作业，用 python -m autograder grade --course DIR 评分，"
+                              "或检查 nbgrader_config.py 里的 db_url",
+                              "no gradebook: release and grade first (python -m autograder grade --course DIR), "
+                              "or check db_url in nbgrader_config.py") + f"：{db}")
     return coursedir, open_gradebook(coursedir.db_url, coursedir.course_id)
 
 
