@@ -281,8 +281,9 @@ def test_grade_command_prints_a_summary_per_student(course):
     out = subprocess.run([sys.executable, "-m", "autograder", "grade", "--course", str(course), "--quiet"],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "broken:" in out.stdout and "不是有效的 notebook" in out.stdout
-    assert "ok:" not in out.stdout
+    lines = out.stdout.splitlines()  # each student with a problem heads a list: "  学号："
+    assert "  broken：" in lines and "不是有效的 notebook" in out.stdout
+    assert "  ok：" not in lines
 
 
 def test_grade_command_names_an_unreleased_assignment(course):

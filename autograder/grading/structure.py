@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..messages import say
 from .coursedir import quiet_nbgrader_warnings
 
 __all__ = ["Slot", "StructureChange", "compare", "notebook_slots", "submitters", "guard_build", "BuildRefused",
@@ -149,19 +151,27 @@ def gradebook_disagreements(gb, source: Path, assignments: list[str]) -> list[st
         for nb in notebooks:
             path = source / name / f"{nb.name}.ipynb"
             if not path.exists():
-                warnings_.append(f"{name}/{nb.name}：成绩库里有这份 notebook，source/ 里却没有 {path.name}")
+                warnings_.append(say(f"成绩库里有这份 notebook，source/ 里却没有 {path.name}",
+                                     f"the gradebook has this notebook, source/ has no {path.name}")
+                                 + f"：{name}/{nb.name}")
                 continue
             in_source = {q.grade_cell for q in _questions(path, name)}
             in_gradebook = {c.name for c in nb.grade_cells}
             extra, lost = sorted(in_source - in_gradebook), sorted(in_gradebook - in_source)
             if extra or lost:
-                detail = "；".join(filter(None, [
-                    f"source/ 有而成绩库没有：{'、'.join(extra)}" if extra else "",
-                    f"成绩库有而 source/ 没有：{'、'.join(lost)}" if lost else ""]))
-                warnings_.append(f"{name}/{nb.name}：source/ 和成绩库的题目不一致（{detail}）。"
-                                 "成绩按成绩库里的题目记；发布后改过题库并重新 build 了吗？"
-                                 "请把 source/ 改回发布时的样子（git checkout 或备份），新题放进新作业。")
+                warnings_.append(_disagreement(f"{name}/{nb.name}", extra, lost))
     return warnings_
+
+
+def _disagreement(where: str, extra: list[str], lost: list[str]) -> str:
+    """The grade summary's warning for a notebook whose graded cells differ between source/ and the gradebook."""
+    detail = "；".join(filter(None, [f"source/ 有而成绩库没有 {'、'.join(extra)}" if extra else "",
+                                     f"成绩库有而 source/ 没有 {'、'.join(lost)}" if lost else ""]))
+    return say("source/ 和成绩库的题目不一致，成绩按成绩库里的题目记：发布后改过题库并重新 build 了吗？"
+               "请用 git checkout 或备份把 source/ 改回发布时的样子，新题放进新作业",
+               "source/ and the gradebook disagree on the graded cells; scores follow the gradebook: "
+               "restore source/ as released (git checkout or a backup) and put new questions in a new assignment"
+               ) + f"：{where}，{detail}"
 
 
 def _questions(path: Path, assignment: str):

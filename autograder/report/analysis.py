@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .analytics import (CallCheck, Item, ItemStats, RewriteCheck, ScoreSummary, cronbach_alpha,
-                        item_analysis, rule_frequency, summarise)
+from ..messages import say
+from .analytics import Item, ItemStats, ScoreSummary, cronbach_alpha, item_analysis, summarise
+from .rulestats import CallCheck, RewriteCheck, rule_frequency
 from .table import MISSING, Answer, ExportResult, ScoreChapter, ScoreColumn, ScoreTable
 
 __all__ = ["analyse", "UNRECORDED_WARNING"]
@@ -80,10 +81,10 @@ def analyse(table: ScoreTable, answers: dict[str, dict[str, Answer]]) -> ExportR
                         turn_items=turn_items)
 
 
-UNRECORDED_WARNING = ("{n} 份改写题或情景通话题的答案在评分时没有记录规则结果（较早版本评分），"
-                      "规则统计对它们按现在的规则重新检查；重新评分后即按评分时的结果统计"
-                      "（{n} rewrite or call answers were graded before rule findings were stored: "
-                      "the rule statistics re-checked them with the current rules; grade again to use grading's findings）")
+UNRECORDED_WARNING = say("{n} 份改写题或情景通话题的答案是较早版本评的分，评分时没有记录规则结果："
+                         "规则统计对它们按现在的规则重新检查；重新评分后即按评分时的结果统计",
+                         "{n} rewrite or call answers were graded before rule findings were stored: "
+                         "the rule statistics re-checked them with the current rules; grade again to use grading's findings")
 
 
 def _findings(result) -> tuple:

@@ -23,19 +23,23 @@ assignment is the test its questions belong to:
 Thresholds follow what Chinese teaching offices use: difficulty 易 p > 0.7,
 中 0.3–0.7, 难 p < 0.3; discrimination (Ebel) 优 D ≥ 0.4, 良 0.3–0.39,
 尚可 0.2–0.29 (宜修改), 差 D < 0.2 (应修改或淘汰).
+
+Rule frequency (:func:`rule_frequency` and its types) lives in
+:mod:`autograder.report.rulestats`; its names still import from here.
 """
 from __future__ import annotations
 
 import math
 import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
+
+from .rulestats import CALL_KIND, KIND_LABEL, CallCheck, RewriteCheck, RuleStat, rule_frequency  # older path
 
 __all__ = [
     "Item", "Flag", "ItemStats", "item_analysis", "pearson",
     "ScoreSummary", "summarise", "BANDS", "cronbach_alpha",
-    "RewriteCheck", "CallCheck", "CALL_KIND", "RuleStat", "rule_frequency",
+    "RewriteCheck", "CallCheck", "CALL_KIND", "KIND_LABEL", "RuleStat", "rule_frequency",
     "NEGATIVE_DISCRIMINATION", "UNUSED_DISTRACTOR", "KEY_LESS_POPULAR",
     "difficulty_level", "discrimination_level",
 ]
@@ -175,34 +179,44 @@ def item_analysis(items: Sequence[Item],
         mean = sum(values.values()) / n if n else None
         p = mean / it.max_score if (mean is not None and it.max_score > 0) else None
         g = _group_size(n, group_share)
-        upper_mean = lower_mean = d = None
-        if g:
-            ranked = sorted(have, key=lambda s: (-totals[s], s))
-            upper, lower = ranked[:g], ranked[-g:]
-            upper_mean = sum(values[s] for s in upper) / g
-            lower_mean = sum(values[s] for s in lower) / g
-            if it.max_score > 0:
-                d = (upper_mean - lower_mean) / it.max_score
+        upper_mean, lower_mean = _group_means(have, values, totals, g)
+        d = (upper_mean - lower_mean) / it.max_score if g and it.max_score > 0 else None
         r = pearson([values[s] for s in have], [totals[s] - (0.0 if given else values[s]) for s in have])
-
-        counts: dict[str, int] = {}
-        answered = empty = unreadable = 0
-        if it.options:
-            counts = {letter: 0 for letter in it.options}
-            for answer in choices.get(it.key, ()):
-                letters = _letters(answer)
-                if letters is None:
-                    unreadable += 1
-                elif not letters:
-                    empty += 1
-                else:
-                    answered += 1
-                    for letter in letters:
-                        counts[letter] = counts.get(letter, 0) + 1
+        counts, answered, empty, unreadable = _option_counts(it, choices.get(it.key, ()))
         flags = _flags(it, d, r, counts, answered, min_responses)
         out.append(ItemStats(it, n, _r(mean), _r(p), _r(upper_mean), _r(lower_mean), g, _r(d), _r(r),
                              counts, answered, empty, unreadable, tuple(flags)))
     return out
+
+
+def _group_means(have: list[str], values: Mapping[str, float], totals: Mapping[str, float],
+                 g: int) -> tuple[float | None, float | None]:
+    """The item's mean in the upper and lower ``g`` students by total (ties: student id); None without groups."""
+    if not g:
+        return None, None
+    ranked = sorted(have, key=lambda s: (-totals[s], s))
+    upper, lower = ranked[:g], ranked[-g:]
+    return sum(values[s] for s in upper) / g, sum(values[s] for s in lower) / g
+
+
+def _option_counts(it: Item, answers: Iterable[str | None]) -> tuple[dict[str, int], int, int, int]:
+    """(students per letter, answered, blank, unreadable) for a choice item; nothing counted for the others."""
+    counts: dict[str, int] = {}
+    answered = empty = unreadable = 0
+    if not it.options:
+        return counts, answered, empty, unreadable
+    counts = {letter: 0 for letter in it.options}
+    for answer in answers:
+        letters = _letters(answer)
+        if letters is None:
+            unreadable += 1
+        elif not letters:
+            empty += 1
+        else:
+            answered += 1
+            for letter in letters:
+                counts[letter] = counts.get(letter, 0) + 1
+    return counts, answered, empty, unreadable
 
 
 def _r(x: float | None, digits: int = 4) -> float | None:
@@ -312,104 +326,3 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float | None:
     if total_var <= 1e-12:
         return None
     return round(k / (k - 1) * (1 - sum(item_vars) / total_var), 4)
-
-
-# --------------------------------------------------------------------------- rewrite rules
-
-KIND_LABEL = {"missing": "缺少要素", "forbidden": "违规用语", "warning": "提醒",
-              "call_error": "整通电话·必须改", "call_warning": "整通电话·提醒"}
-CALL_KIND = {"error": "call_error", "warning": "call_warning"}  # a call-level finding's level -> kind
-
-
-@dataclass(frozen=True)
-class RewriteCheck:
-    """One rewrite answer and what the engine found in it."""
-
-    chapter: str  # chapter label, e.g. 第1章 电话礼仪
-    student: str
-    question: str  # question label
-    text: str
-    findings: tuple  # (rule, kind, message, span) tuples or engine Findings
-
-
-@dataclass(frozen=True)
-class CallCheck:
-    """One whole-call answer as ``check_call`` judged it."""
-
-    chapter: str  # chapter label
-    student: str
-    question: str  # question label, e.g. 电话礼仪·第5题
-    key: str  # the question's key in the score table
-    lines: tuple[str, ...]  # what the student wrote, one line per agent turn
-    turn_scores: tuple[float, ...]  # 0..1 per agent turn (0: empty)
-    score: float  # 0..1, the call's weights applied
-    findings: tuple  # call-level: (rule, level, message, turn) tuples
-
-    def rewrite_checks(self, turn_findings: Sequence[tuple]) -> list[RewriteCheck]:
-        """For the rule statistics: each written turn, then the call as a whole (its call-level rules).
-
-        ``turn_findings``: per agent turn, that turn's (rule, kind, message, span) findings.
-        """
-        out = [RewriteCheck(self.chapter, self.student, f"{self.question}·第{n}句", text, tuple(found))
-               for n, (text, found) in enumerate(zip(self.lines, turn_findings), 1) if text.strip()]
-        whole = "\n".join(f"第{n}句：{t}" for n, t in enumerate(self.lines, 1))
-        out.append(RewriteCheck(self.chapter, self.student, self.question, whole,
-                                tuple((rule, CALL_KIND.get(level, "call_warning"), message, None)
-                                      for rule, level, message, _turn in self.findings)))
-        return out
-
-
-@dataclass
-class RuleStat:
-    rule: str
-    kind: str  # missing | forbidden | warning | call_error | call_warning
-    label: str = ""  # a short Chinese name (requirement name or family title), if known
-    answers: int = 0  # answers in which it fired
-    by_chapter: dict[str, int] = field(default_factory=dict)
-    phrases: Counter = field(default_factory=Counter)  # offending text -> answers
-    example: str = ""  # the first answer (by chapter, student) that triggered it
-    example_student: str = ""
-    example_question: str = ""
-    example_message: str = ""
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABEL.get(self.kind, self.kind)
-
-    def top_phrases(self, n: int = 3) -> list[tuple[str, int]]:
-        return sorted(self.phrases.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-
-
-def rule_frequency(checks: Iterable[RewriteCheck], labels: Mapping[str, str] | None = None) -> tuple[list[RuleStat], int]:
-    """How often each rule fired (counted once per answer), most frequent first.
-
-    Returns the statistics and the number of answers checked.  Requirements
-    an answer misses count as firings of that requirement (kind ``missing``).
-    """
-    labels = labels or {}
-    stats: dict[tuple[str, str], RuleStat] = {}
-    checked = 0
-    for c in sorted(checks, key=lambda c: (c.chapter, c.student, c.question)):
-        checked += 1
-        seen: set[tuple[str, str]] = set()
-        for f in c.findings:
-            rule, kind, message, span = f[0], f[1], f[2], f[3]
-            key = (rule, kind)
-            st = stats.get(key)
-            if st is None:
-                st = stats[key] = RuleStat(rule, kind, labels.get(rule, ""))
-            if span is not None and kind != "missing":
-                a, b = span
-                phrase = c.text[a:b].strip()
-                if phrase and key not in seen:
-                    st.phrases[phrase] += 1
-            if key in seen:
-                continue
-            seen.add(key)
-            st.answers += 1
-            st.by_chapter[c.chapter] = st.by_chapter.get(c.chapter, 0) + 1
-            if not st.example:
-                st.example, st.example_student = c.text, c.student
-                st.example_question, st.example_message = c.question, message
-    ordered = sorted(stats.values(), key=lambda s: (-s.answers, s.kind, s.rule))
-    return ordered, checked

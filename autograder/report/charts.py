@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .analytics import KIND_LABEL, UNUSED_DISTRACTOR
+from .analytics import UNUSED_DISTRACTOR
+from .rulestats import KIND_LABEL
 from ..questiontypes import QUESTION_TYPES
 from ..teaching.plotting import BLUE, GREEN, GREY, INK, ORANGE, RED, clean_axes, new_figure
 

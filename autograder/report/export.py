@@ -64,6 +64,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..grading.coursedir import quiet_nbgrader_warnings
+from ..messages import say
 from .analysis import UNRECORDED_WARNING, analyse
 from .answers import read_answers
 from .table import (ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, SMALL_SAMPLE, STATUSES,
@@ -113,12 +114,14 @@ def _open(course_dir: Path):
     from ..grading.coursedir import load_config, open_gradebook, sqlite_file
 
     if not course_dir.is_dir():
-        raise ExportError(f"{course_dir}: 课程文件夹不存在 (no such course directory)")
+        raise ExportError(f"{say('课程文件夹不存在', 'no such course directory')}：{course_dir}")
     coursedir = CourseDirectory(config=load_config(course_dir))
     db = sqlite_file(coursedir.db_url)
     if db is not None and not db.exists():
-        raise ExportError(f"{course_dir}: 找不到成绩库 {db} (no gradebook): 先发布作业并评分 "
-                          "(python -m autograder grade --course DIR)，或检查 nbgrader_config.py 里的 db_url")
+        raise ExportError(say("找不到成绩库：请先发布作业，用 python -m autograder grade --course DIR 评分，"
+                              "或检查 nbgrader_config.py 里的 db_url",
+                              "no gradebook: release and grade first (python -m autograder grade --course DIR), "
+                              "or check db_url in nbgrader_config.py") + f"：{db}")
     return coursedir, open_gradebook(coursedir.db_url, coursedir.course_id)
 
 
@@ -230,69 +233,84 @@ def read_scores(course_dir: str | Path) -> ScoreTable:
             left_out = _left_out(gb, [sid for sid, _ in students])
             students = [s for s in students if s[0] not in left_out]
             classes = student_classes(gb)
-            grades, comments, notebooks, submitted = _gradebook_rows(gb)
-
-    grade_of = {(sid, a, nb, cell): (auto, manual, needs, score) for sid, a, nb, cell, auto, manual, needs, score in grades}
-    comment_of = {(sid, a, nb, cell): text for sid, a, nb, cell, text in comments}
-    nb_comments: dict[tuple, list[str]] = {}
-    for (sid, a, nb, _), text in comment_of.items():
-        nb_comments.setdefault((sid, a, nb), []).append(text or "")
-    penalty_of = {(sid, a, nb): p or 0.0 for sid, a, nb, p in notebooks}
-    submitted_set = set(submitted)
+            found = _GradebookRows(*_gradebook_rows(gb))
 
     rows = []
     has_penalty = False
     for sid, name in sorted(students, key=lambda s: (_natural("".join(s[0].split())), s[0])):
-        results = {}
-        for ch in chapters:
-            res = ChapterResult(MISSING, None)
-            results[ch.assignment] = res
-            if (sid, ch.assignment) not in submitted_set:
-                res.note = "没有提交记录"
-                res.marks = {q.key: Mark(None, "missing") for q in ch.questions}
-                continue
-            missing_notebooks, unreadable_notebooks = set(), set()
-            for nbname in {q.notebook for q in ch.questions}:
-                texts = nb_comments.get((sid, ch.assignment, nbname), [])
-                if (sid, ch.assignment, nbname) not in penalty_of or (texts and all(_prefix(t) == "missing" for t in texts)):
-                    missing_notebooks.add(nbname)
-                    res.note = next((t for t in texts if t), "没有提交这个 notebook")
-                elif _whole_file_unreadable(texts):
-                    unreadable_notebooks.add(nbname)
-                res.penalty += penalty_of.get((sid, ch.assignment, nbname), 0.0)
-            for q in ch.questions:
-                if q.notebook in missing_notebooks:
-                    res.marks[q.key] = Mark(None, "missing")
-                    continue
-                g = grade_of.get((sid, ch.assignment, q.notebook, q.grade_cell))
-                comment = comment_of.get((sid, ch.assignment, q.notebook, q.answer_cell)) or ""
-                if g is None:
-                    res.marks[q.key] = Mark(None, "pending")
-                    continue
-                auto, manual, needs, score = g
-                value = None if (auto is None and manual is None) else _round(score)
-                if _prefix(comment) == "unreadable" and manual is None:
-                    state = "unreadable"
-                    value = 0.0 if value is None else value
-                elif needs and manual is None:
-                    state = "pending"
-                else:
-                    state = "graded"
-                res.marks[q.key] = Mark(value, state, comment if state == "unreadable" else "")
-            states = {m.state for m in res.marks.values()}
-            res.file_unreadable = any(res.marks[q.key].state == "unreadable" for q in ch.questions
-                                      if q.notebook in unreadable_notebooks)
-            res.status = chapter_status(states, res.file_unreadable)
-            if "unreadable" in states and not res.note:
-                res.note = next(m.comment for m in res.marks.values() if m.state == "unreadable")
-            known = [m.score for m in res.marks.values() if m.score is not None]
-            if known or res.status != MISSING:
-                res.total = _round(sum(known) - res.penalty)
-            has_penalty |= res.penalty > 0
+        results = {ch.assignment: found.chapter_result(sid, ch) for ch in chapters}
+        has_penalty |= any(r.penalty > 0 for r in results.values())
         totals = [r.total for r in results.values() if r.total is not None]
         rows.append(StudentRow(sid, name, classes.get(sid, ""), results, _round(sum(totals)) if totals else None))
     return ScoreTable(coursedir.course_id, chapters, rows, has_class=bool(classes), has_penalty=has_penalty,
                       left_out=sorted(left_out.values()))
+
+
+class _GradebookRows:
+    """The rows of :func:`_gradebook_rows`, keyed by (student, assignment, notebook[, cell]) for lookups."""
+
+    def __init__(self, grades, comments, notebooks, submitted):
+        self.grade_of = {(sid, a, nb, cell): (auto, manual, needs, score)
+                         for sid, a, nb, cell, auto, manual, needs, score in grades}
+        self.comment_of = {(sid, a, nb, cell): text for sid, a, nb, cell, text in comments}
+        self.nb_comments: dict[tuple, list[str]] = {}
+        for (sid, a, nb, _), text in self.comment_of.items():
+            self.nb_comments.setdefault((sid, a, nb), []).append(text or "")
+        self.penalty_of = {(sid, a, nb): p or 0.0 for sid, a, nb, p in notebooks}
+        self.submitted = set(submitted)
+
+    def chapter_result(self, sid: str, ch: Chapter) -> ChapterResult:
+        """One student's marks, status, note, penalty and total in one chapter."""
+        res = ChapterResult(MISSING, None)
+        if (sid, ch.assignment) not in self.submitted:
+            res.note = "没有提交记录"
+            res.marks = {q.key: Mark(None, "missing") for q in ch.questions}
+            return res
+        missing, unreadable = self._notebook_states(res, sid, ch)
+        for q in ch.questions:
+            res.marks[q.key] = Mark(None, "missing") if q.notebook in missing else self._mark(sid, q)
+        states = {m.state for m in res.marks.values()}
+        res.file_unreadable = any(res.marks[q.key].state == "unreadable" for q in ch.questions
+                                  if q.notebook in unreadable)
+        res.status = chapter_status(states, res.file_unreadable)
+        if "unreadable" in states and not res.note:
+            res.note = next(m.comment for m in res.marks.values() if m.state == "unreadable")
+        known = [m.score for m in res.marks.values() if m.score is not None]
+        if known or res.status != MISSING:
+            res.total = _round(sum(known) - res.penalty)
+        return res
+
+    def _notebook_states(self, res: ChapterResult, sid: str, ch: Chapter) -> tuple[set[str], set[str]]:
+        """(notebooks missing, notebooks whose file was unreadable); adds each notebook's penalty and
+        a missing notebook's note to ``res``."""
+        missing, unreadable = set(), set()
+        for nbname in {q.notebook for q in ch.questions}:
+            key = (sid, ch.assignment, nbname)
+            texts = self.nb_comments.get(key, [])
+            if key not in self.penalty_of or (texts and all(_prefix(t) == "missing" for t in texts)):
+                missing.add(nbname)
+                res.note = next((t for t in texts if t), "没有提交这个 notebook")
+            elif _whole_file_unreadable(texts):
+                unreadable.add(nbname)
+            res.penalty += self.penalty_of.get(key, 0.0)
+        return missing, unreadable
+
+    def _mark(self, sid: str, q: Question) -> Mark:
+        """One question's cell: nbgrader's score and whether it is graded, pending or unreadable."""
+        g = self.grade_of.get((sid, q.assignment, q.notebook, q.grade_cell))
+        comment = self.comment_of.get((sid, q.assignment, q.notebook, q.answer_cell)) or ""
+        if g is None:
+            return Mark(None, "pending")
+        auto, manual, needs, score = g
+        value = None if (auto is None and manual is None) else _round(score)
+        if _prefix(comment) == "unreadable" and manual is None:
+            state = "unreadable"
+            value = 0.0 if value is None else value
+        elif needs and manual is None:
+            state = "pending"
+        else:
+            state = "graded"
+        return Mark(value, state, comment if state == "unreadable" else "")
 
 
 def _left_out(gb, ids: list[str]) -> dict[str, tuple[str, str]]:

@@ -79,7 +79,7 @@ def rule_findings(course_dir: str | Path) -> pd.DataFrame:
     table = read_scores(course_dir)
     result = analyse(table, read_answers(course_dir, table))
     labels = {st.rule: st.label for st in result.rules}
-    from .analytics import KIND_LABEL as kind_label
+    from .rulestats import KIND_LABEL as kind_label
 
     rows = []
     for check in result.checks:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..questiontypes import QUESTION_TYPES
-from .analytics import CallCheck, ItemStats, RewriteCheck, RuleStat, ScoreSummary
+from .analytics import ItemStats, ScoreSummary
+from .rulestats import CallCheck, RewriteCheck, RuleStat
 
 __all__ = [
     "ScoreColumn", "ScoreChapter", "ScoreCell", "ChapterResult", "StudentRow", "ScoreTable", "Answer", "ExportResult",
@@ -220,21 +221,26 @@ class ExportResult:
         return [(p, c, rule_of[p]) for p, c in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
 
     def summary(self) -> str:
-        lines = [f"导出完成 exported: {len(self.table.students)} 名学生, {len(self.table.chapters)} 章, "
-                 f"{len(self.table.questions)} 题"]
-        lines += [f"  {s.label}: {s.describe()}" for s in self.summaries]
-        flagged = [st for stats in self.items.values() for st in stats if st.flags]
-        if flagged:
-            lines.append(f"  需要检查的题目 flagged questions: {len(flagged)}（见 scores.xlsx 的“题目分析”）")
-        n = self.sample_size()
-        if self.table.chapters and n < SMALL_SAMPLE:
-            lines.append(f"  {small_sample_note(n, '题目分析')}")
-        for name, path in self.files.items():
-            lines.append(f"  {name}: {path}")
-        lines += [f"  warning: {w}" for w in self.warnings]
-        lines += [f"  未导出 left out: {sid}（{why}）" for sid, why in self.table.left_out]
+        """The export as text for the instructor, in the form 中文（English） (:mod:`autograder.messages`)."""
+        from ..messages import say
         from ..terminal import printable
 
+        t = self.table
+        n_s, n_c, n_q = len(t.students), len(t.chapters), len(t.questions)
+        lines = [say(f"导出完成，{n_s} 名学生、{n_c} 章、{n_q} 题", f"exported students: {n_s}, chapters: {n_c}, "
+                     f"questions: {n_q}")]
+        lines += [f"  {s.label}：{s.describe()}" for s in self.summaries]
+        flagged = [st for stats in self.items.values() for st in stats if st.flags]
+        if flagged:
+            lines.append("  " + say("需要检查的题目，见 scores.xlsx 的“题目分析”",
+                                    "flagged questions, see the sheet 题目分析 of scores.xlsx") + f"：{len(flagged)}")
+        n = self.sample_size()
+        if t.chapters and n < SMALL_SAMPLE:
+            lines.append("  " + say(f"题目分析只有 {n} 名学生的成绩参与统计，少于 {SMALL_SAMPLE} 人，仅供参考",
+                                    f"item statistics from {n} students, fewer than {SMALL_SAMPLE}: indicative only"))
+        lines += [f"  {say('已写入', 'wrote')}：{path}" for path in self.files.values()]
+        lines += [f"  {say('警告', 'warning')}：{w}" for w in self.warnings]
+        lines += [f"  {say('未导出', 'left out')}：{sid}，{why}" for sid, why in t.left_out]
         return printable("\n".join(lines))
 
 
