@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from autograder.engine import calls
+from autograder.engine import callrules, calls
 from autograder.engine.callrules import call_rules, example_call, turn_index
 from autograder.engine.engine import _pairs, _scenario_index, get_scenario, scenarios
+from autograder.engine.text import normalise
 
 DATA = Path(__file__).parent / "data" / "calls"
 
@@ -80,3 +83,51 @@ def test_the_turn_index_keeps_the_scenario_rules_bits():
         # every rule the call layer runs has its bits in the extended index
         for rule in call_rules().used:
             assert rule.id in bits
+
+
+# text made of the call rules' own characters (the labelled calls' turns and the example calls)
+TURNS = sorted({t for _, turns, _ in CALLS for t in turns if t})
+ALPHABET = sorted({ch for t in TURNS for ch in t} | set("，。？！ 您你我"))
+turn_texts = st.one_of(
+    st.text(alphabet=ALPHABET, min_size=1, max_size=60),
+    st.lists(st.sampled_from(TURNS), min_size=1, max_size=3).map("，".join),
+    st.tuples(st.sampled_from(TURNS), st.integers(0, 200), st.sampled_from(ALPHABET)).map(
+        lambda p: p[0][:p[1] % (len(p[0]) + 1)] + p[2] + p[0][p[1] % (len(p[0]) + 1):]),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(turn_texts)
+def test_a_call_regex_is_never_skipped_where_it_matches(raw):
+    """Each call-level regex (element patterns, time promises, claims) is run on a
+    turn only when its probe has a live scanner: never skipped where it matches."""
+    text = normalise(raw).text
+    if len(text) < 1:
+        return
+    chars, grams = set(text), _pairs(text)
+    data = call_rules()
+    indexes = [data.index] + [turn_index(phase)[0] for phase in ("opening", "hold", "complaint_accept", "free")]
+    for probe in data.probes:
+        if probe.regex.search(text) is None:
+            continue
+        for index in indexes:
+            assert index.live(chars, grams) & index.by_id[probe.id][0], (probe.id, text)
+
+
+def test_the_call_layer_with_every_pre_check_off_finds_the_same(monkeypatch):
+    """No row, mask or probe skips anything that matters: the call-level findings
+    are the same when every turn is looked at as a long one (no pre-check at all)."""
+    expected = {cid: _layers(turns, spec)[0] for cid, turns, spec in CALLS}
+
+    def bare(self, i):
+        norm = self.norms[i]
+        found = self._live[i] = (set(norm.text), None, None)
+        return found
+
+    monkeypatch.setattr(callrules.Call, "pre", bare)
+    for cid, turns, spec in CALLS:
+        phases = calls.agent_phases(spec)
+        judged = [calls._judge(n, p, t or "") for n, (p, t) in enumerate(zip(phases, turns), 1)]
+        got = calls._call_findings([j[0] for j in judged], [j[1] for j in judged], spec, phases,
+                                   spec.get("direction", "inbound"), None)
+        assert got == expected[cid], cid

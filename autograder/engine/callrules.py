@@ -32,13 +32,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 from .engine import (
     _CHARSET_LIMIT,
     RULES_DIR,
     _expand,
+    _gate,
     _Index,
+    _Lazy,
     _load_macros,
     _pairs,
     _phrase,
@@ -73,6 +76,8 @@ class Element:
     # every character a match can start with (None: unknown): a turn without
     # any of them cannot hold the element, and no regex runs on it
     firsts: frozenset[str] | None = None
+    slot: int = 0  # its place in a turn's row of element positions (Call.at)
+    probe: str = ""  # the id of ``regex``'s Probe in the index
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,108 +118,183 @@ class CallData:
     # ("also", forbid rule id): the same for its extra prohibitions
     masks: dict = field(default_factory=dict)
     used: tuple = ()  # the pack rules the call rules run themselves
+    probes: tuple = ()  # the call rules' own regexes on agent turns, as the index sees them
+    _by_phase: dict = field(default_factory=dict)
+
+    def phase_slots(self, phase: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The slots of the elements a turn of ``phase`` may hold without a live
+        scanner: those with a rule among its requirements (a typing slip the
+        turn's check put right), and those the phase itself is."""
+        found = self._by_phase.get(phase)
+        if found is None:
+            required = {r.id for r in get_scenario(phase).requires} if phase != "free" else set()
+            kept = tuple(el.slot for el in self.elements.values() if any(r.id in required for r in el.rules))
+            opening = tuple(el.slot for el in self.elements.values() if phase in el.phases)
+            found = self._by_phase[phase] = (kept, opening)
+        return found
 
 
 class Call:
     """A call being checked: the agent's normalised turns, their phases, and
-    the customer's lines (each placed after the agent turn before it)."""
+    the customer's lines (each placed after the agent turn before it).
 
-    __slots__ = ("direction", "phases", "norms", "customer", "_memo", "_turns", "_live", "_met", "_firsts", "_bits",
-                 "_masks")
+    Each agent turn's characters and pairs are looked up once in an index of
+    everything the call rules search for (``pre``); every element is then
+    looked for at most once per turn (``at``), and a regex none of whose
+    scanners is live in a turn is not run there (``may_find``)."""
+
+    __slots__ = ("data", "direction", "phases", "norms", "customer", "_results", "_rows", "_live", "_met", "_bits",
+                 "_masks", "_firsts", "_conds", "_cued")
 
     def __init__(self, direction: str, phases: list[str], norms: list[Normalised | None],
-                 customer: list[list[tuple[str, str]]], results: list | None = None, looked: list | None = None):
+                 customer: list[list[tuple[str, str]]], results: list | None = None, looked: list | None = None,
+                 data: CallData | None = None):
+        data = self.data = data or call_rules()
+        n = len(norms)
         self.direction = direction
         self.phases = phases
         self.norms = norms  # None for a turn left empty
-        # per turn, what its own check already decided: {requirement id: met?} (None: unknown)
-        self._met = [_met(r, p) for r, p in zip(results, phases)] if results is not None else [None] * len(norms)
         self.customer = customer  # customer[i]: (normalised, original) lines after agent turn i - 1
-        self._memo: dict = {}
-        self._turns: list = [None] * len(norms)  # i: the characters of turn i
-        self._live: list = [None] * len(norms)  # i: (characters, pairs, live scanners), see pre
-        data = call_rules()
+        self._results = results
+        # per turn, what its own check decided: {requirement id: met?} (None: unknown), worked out on demand
+        self._met: list = [_UNSEEN] * n if results is not None else [None] * n
+        self._live: list = [None] * n  # i: (characters, pairs, live scanners), see pre
         # per turn, the bits of the index its characters were looked up in:
         # the call index, or the turn's own (``turn_index``) when its check did it
-        self._bits, self._masks = [data.bits] * len(norms), [data.masks] * len(norms)
+        self._bits, self._masks = [data.bits] * n, [data.masks] * n
         for i, seen in enumerate(looked or ()):
             if seen is not None:  # (characters, pairs, live, bits, masks) from the turn's check
                 chars, grams, live, self._bits[i], self._masks[i] = seen
-                self._turns[i] = chars
                 self._live[i] = (chars, grams, live)
+        # per turn, each element's first position (by Element.slot): _UNSEEN until looked for
+        empty = [None] * len(data.elements)  # never written: a turn left empty holds nothing
+        self._rows = [self._row(i) if norm is not None else empty for i, norm in enumerate(norms)]
         self._firsts: dict = {}  # (rule id, i): span of the rule's first match in turn i (None: none)
+        self._conds: dict = {}  # id(condition): does it hold?
+        self._cued: dict = {}  # cue: [(i, line)], see cue_turns
+
+    def _row(self, i: int) -> list:
+        """Turn ``i``'s element positions as far as known before any search: None for
+        each element none of whose scanners is live (unless the turn's own check
+        may have met one of its rules), 0 for those its phase is, else _UNSEEN."""
+        live = self.pre(i)[2]
+        if live is None:
+            return [_UNSEEN] * len(self.data.elements)
+        row = [_UNSEEN if live & anything else None for anything in self._masks[i][ANY]]
+        kept, opening = self.data.phase_slots(self.phases[i])
+        for slot in kept:
+            row[slot] = _UNSEEN
+        for slot in opening:
+            row[slot] = 0
+        return row
 
     def charset(self, i: int) -> set[str]:
-        found = self._turns[i]
-        if found is None:
-            norm = self.norms[i]
-            found = self._turns[i] = set(norm.text) if norm.chars is None else norm.chars
-        return found
+        return self.pre(i)[0]
 
     def pre(self, i: int) -> tuple:
         """The characters of turn ``i``, its pairs of adjacent characters and the
-        call index's live scanners (both None for a long turn): the engine's
-        pre-check, which skips every rule that cannot match."""
+        live scanners of the index (both None for a long turn): the engine's
+        pre-check, which skips every rule and regex that cannot match."""
         found = self._live[i]
         if found is None:
-            text = self.norms[i].text
-            chars = self.charset(i)
-            grams = _pairs(text) if len(text) <= _CHARSET_LIMIT else None
-            if grams is not None:
-                found = (chars, grams, call_rules().index.live(chars, grams))
+            norm = self.norms[i]
+            text = norm.text
+            chars = set(text) if norm.chars is None else norm.chars
+            if len(text) <= _CHARSET_LIMIT:
+                grams = _pairs(text)
+                found = (chars, grams, self.data.index.live(chars, grams))
             else:
                 found = (chars, None, None)
             self._live[i] = found
         return found
 
+    def may_find(self, probe: str, i: int) -> bool:
+        """False when the call regex ``probe`` (a Probe id) cannot match agent turn ``i`` (not empty)."""
+        live = self._live[i][2]
+        return live is None or bool(live & self._bits[i][probe][0])
+
+    def found_in(self, el: Element, turns) -> bool:
+        """Does element ``el`` occur in one of ``turns``?"""
+        slot, rows = el.slot, self._rows
+        for i in turns:
+            pos = rows[i][slot]
+            if pos is _UNSEEN:
+                pos = rows[i][slot] = self._locate(el, i)
+            if pos is not None:
+                return True
+        return False
+
+    def met(self, i: int) -> dict[str, bool] | None:
+        found = self._met[i]
+        if found is _UNSEEN:
+            found = self._met[i] = _met(self._results[i], self.phases[i])
+        return found
+
     def at(self, el: Element, i: int) -> int | None:
-        """Where element ``el`` first occurs in agent turn ``i`` (0-based), or None."""
-        key = (el.name, i)
-        memo = self._memo
-        pos = memo.get(key, _UNSEEN)
-        if pos is not _UNSEEN:
-            return pos
-        norm = self.norms[i]
+        """Where element ``el`` first occurs in agent turn ``i`` (0-based), or None
+        (KNOWN: present, the turn's own check says so, position not looked up)."""
+        row = self._rows[i]
+        pos = row[el.slot]
+        if pos is _UNSEEN:
+            pos = row[el.slot] = self._locate(el, i)
+        return pos
+
+    def _locate(self, el: Element, i: int) -> int | None:
+        if self.phases[i] in el.phases:
+            return 0  # nothing can come earlier
+        chars, _, live = self._live[i]
+        if el.firsts is not None and el.firsts.isdisjoint(chars):
+            return None
+        rule_mask = probe_mask = -1  # unknown: look everything up
+        if live is not None:
+            anything, rule_mask, probe_mask = self._masks[i][el.slot]
+            if not live & anything:
+                # nothing of it can match, unless the turn's own check met one
+                # of its rules (a typing slip put right)
+                return KNOWN if el.rules and self._met_any(el, i) else None
         pos = None
-        if norm is not None:
-            if self.phases[i] in el.phases:
-                memo[key] = 0  # nothing can come earlier
-                return 0
-            if el.firsts is not None and el.firsts.isdisjoint(self._turns[i] or self.charset(i)):
-                memo[key] = None
-                return None
-            met = self._met[i]
-            rules = el.rules
-            live = self.pre(i)[2] if rules else None
-            if live is not None and not self._masks[i][el.name] & live:
-                # no scanner of its rules is live: none matches, unless the turn's
-                # own check met one of them (a typing slip put right)
-                if met is not None and any(met.get(rule.id) for rule in rules):
-                    pos = KNOWN
-                rules = ()
-            for rule in rules:
-                if met is not None and rule.id in met:  # the turn's own check decided it
-                    if met[rule.id] and pos is None:
-                        pos = KNOWN
+        if el.rules:
+            pos = self._rules_at(el, i) if live is None or live & rule_mask else (KNOWN if self._met_any(el, i)
+                                                                                 else None)
+        if el.regex is not None and (pos is None or pos > 0) and (live is None or live & probe_mask):
+            norm = self.norms[i]
+            text = norm.text
+            for m in el.regex.finditer(text):
+                if el.unless is not None and _excused(el.unless, text, m):
                     continue
-                span = self.first_hit(rule, i)
-                if span is not None and (pos is None or pos == KNOWN or span[0] < pos):
-                    pos = span[0]
-            if el.regex is not None:
-                for m in el.regex.finditer(norm.text):
-                    if el.unless is not None and _excused(el.unless, norm.text, m):
-                        continue
-                    if norm.is_unsaid(*m.span()):
-                        continue
-                    if pos is None or m.start() < pos:
-                        pos = m.start()
-                    break
-        memo[key] = pos
+                if norm.is_unsaid(*m.span()):
+                    continue
+                if pos is None or m.start() < pos:
+                    pos = m.start()
+                break
+        return pos
+
+    def _met_any(self, el: Element, i: int) -> bool:
+        met = self.met(i)
+        return met is not None and any(met.get(rule.id) for rule in el.rules)
+
+    def _rules_at(self, el: Element, i: int) -> int | None:
+        """Where the first of the element's pack rules matches in turn ``i`` (KNOWN: met, position unknown)."""
+        met = self.met(i)
+        pos = None
+        for rule in el.rules:
+            if met is not None and rule.id in met:  # the turn's own check decided it
+                if met[rule.id] and pos is None:
+                    pos = KNOWN
+                continue
+            span = self.first_hit(rule, i)
+            if span is not None and (pos is None or pos == KNOWN or span[0] < pos):
+                pos = span[0]
         return pos
 
     def first_hit(self, rule, i: int) -> tuple[int, int] | None:
         """The span of pack rule ``rule``'s first match in agent turn ``i``, or None
         (several elements share rules; the call index skips those that cannot match)."""
+        live = self._live[i][2]
+        if live is not None:
+            entry = self._bits[i].get(rule.id)
+            if entry is not None and not live & entry[0]:
+                return None  # no scanner of it is live
         key = (rule.id, i)
         span = self._firsts.get(key, _UNSEEN)
         if span is not _UNSEEN:
@@ -234,17 +314,39 @@ class Call:
         return []
 
     def turns_with(self, el: Element) -> list[int]:
-        return [i for i in range(len(self.norms)) if self.at(el, i) is not None]
+        slot = el.slot
+        out = []
+        for i, row in enumerate(self._rows):
+            pos = row[slot]
+            if pos is _UNSEEN:
+                pos = row[slot] = self._locate(el, i)
+            if pos is not None:
+                out.append(i)
+        return out
 
     def cue_after(self, cue: re.Pattern, i: int) -> str | None:
         """The customer line right after agent turn ``i`` that shows ``cue``, if any."""
-        for text, original in self.customer[i + 1] if i + 1 < len(self.customer) else ():
-            if cue.search(text):
-                return original.strip()
+        for j, line in self.cue_turns(cue):
+            if j == i:
+                return line
         return None
+
+    def cue_turns(self, cue: re.Pattern) -> list[tuple[int, str]]:
+        """(i, line) for each agent turn ``i`` (-1: before the first) right after
+        which a customer line shows ``cue``, the first such line, in order."""
+        found = self._cued.get(cue)
+        if found is None:
+            found = self._cued[cue] = []
+            for group, lines in enumerate(self.customer):
+                for text, original in lines:
+                    if cue.search(text):
+                        found.append((group - 1, original.strip()))
+                        break
+        return found
 
 
 _UNSEEN = object()
+ANY = "any"  # key of the masks: each element's bits (by slot) for a row's first look
 KNOWN = -1  # present (the turn's own check says so), position not looked up
 _EARLY = frozenset({"answer.empty", "answer.not_chinese", "answer.over_limit"})  # checks that stop at once
 
@@ -267,20 +369,19 @@ def _excused(unless: re.Pattern, text: str, m: re.Match) -> bool:
 
 def _holds(cond: dict, call: Call) -> bool:
     """Any of: a phase present, a customer cue, an agent element somewhere."""
-    key = ("cond", id(cond))
-    found = call._memo.get(key)
+    found = call._conds.get(id(cond))  # rules with the same condition share one object
     if found is None:
-        found = call._memo[key] = _decide(cond, call)
+        found = call._conds[id(cond)] = _decide(cond, call)
     return found
 
 
 def _decide(cond: dict, call: Call) -> bool:
-    data = call_rules()
+    data = call.data
     if set(cond.get("phases", ())) & set(call.phases):
         return True
     for name in cond.get("customer", ()):
         cue = data.cues[name]
-        if any(cue.search(text) for lines in call.customer for text, _ in lines):
+        if call.cue_turns(cue):
             return True
     for name in cond.get("agent", ()):
         if call.turns_with(data.elements[name]):
@@ -341,13 +442,15 @@ def load_call_rules(path: Path = CALLS_FILE) -> CallData:
         unless = _regex(w, list(w.strings(spec, "unless", optional=True)), macros)
         if not reqs and not phases and regex is None:
             raise w.error("an element needs rules, phases or patterns")
-        elements[name] = Element(name, tuple(reqs), phases, regex, unless, _firsts(reqs, regex))
+        elements[name] = Element(name, tuple(reqs), phases, regex, unless, _firsts(reqs, regex), len(elements),
+                                 f"call:element:{name}" if regex is not None else "")
     cues = {}
     for name, spec in where.need(raw, "cues", dict).items():
         w = where.at(f"cue {name}")
         cues[name] = _regex(w, list(w.strings(spec, "patterns")), macros)
     times = _regex(where.at("times"), list(where.strings(raw, "times")), macros)
     rules: list[CallRule] = []
+    conds: dict[str, dict] = {}  # equal conditions are one object (Call memoises them by id)
     for spec in where.need(raw, "rules", list):
         rid = where.need(spec, "id", str)
         w = where.at(rid)
@@ -387,23 +490,74 @@ def load_call_rules(path: Path = CALLS_FILE) -> CallData:
             message=w.need(spec, "message", str).strip(),
             suggestion=w.need(spec, "suggestion", str, optional=True, default="").strip(),
             source=w.need(spec, "source", str),
-            when=dict(spec.get("when") or {}), unless=dict(spec.get("unless") or {}),
+            when=_shared(conds, spec.get("when")), unless=_shared(conds, spec.get("unless")),
             params=params, examples=examples))
     used = {r.id: r for el in elements.values() for r in el.rules}
     for rule in rules:
         used.update((r.id, r) for r in rule.params.get("_also", ()))
-    index = _Index(tuple(used.values()), ())
+    probes = _probes(elements, times, rules)
+    index = _Index(tuple(used.values()) + probes, ())
     bits = {r.id: (b, scanners) for (r, b, scanners) in index.active}
     return CallData(elements, cues, tuple(rules), times, frozenset(r.id for r in rules), index, bits,
-                    _masks(bits, elements, rules), tuple(used.values()))
+                    _masks(bits, elements, rules), tuple(used.values()), probes)
+
+
+def _shared(seen: dict[str, dict], cond: dict | None) -> dict:
+    cond = dict(cond or {})
+    return seen.setdefault(repr(sorted(cond.items())), cond)
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A call-level regex as the engine's index sees a rule (its scanners and
+    gates), so that the one look-up of a turn's characters and pairs also
+    tells whether the regex can match the turn.  The regex itself still
+    decides every match; a probe only lets a call skip running it."""
+
+    id: str
+    regex: re.Pattern
+    scanners: tuple
+    gates: tuple
+    across_commas: bool = False
+
+    def suggestion_for(self, scenario: str) -> str:
+        return ""
+
+
+def _probe(pid: str, regex: re.Pattern) -> Probe:
+    specs = _scanner_specs([regex.pattern])
+    scanners = tuple((frozenset(first) if first is not None else None, _Lazy(pattern, pid))
+                     for first, pattern in specs)
+    gates = tuple(None if g is None else (frozenset(g[0]), frozenset(g[1])) for g in map(_gate, (p for _, p in specs)))
+    return Probe(pid, regex, scanners, gates)
+
+
+def _probes(elements: dict, times: re.Pattern, rules: list) -> tuple[Probe, ...]:
+    """A probe for every regex the call rules run on the agent's turns."""
+    out = [_probe(el.probe, el.regex) for el in elements.values() if el.regex is not None]
+    out.append(_probe(TIMES_PROBE, times))
+    for rule in rules:
+        for claim, opposite, claim_id, opposite_id in rule.params.get("claims", ()) if rule.kind == "contradict" else ():
+            out += [_probe(claim_id, claim), _probe(opposite_id, opposite)]
+    return tuple(out)
+
+
+TIMES_PROBE = "call:times"
 
 
 def _masks(bits: dict, elements: dict, rules) -> dict:
-    """Each element's and each forbid rule's extra prohibitions' scanner bits in one index."""
-    masks = {name: sum({bits[r.id][0] for r in el.rules}) for name, el in elements.items()}
+    """The scanner bits in one index of each element (by slot: all of them, its
+    rules', its regex's) and of each forbid rule's extra prohibitions."""
+    masks: dict = {}
+    for el in elements.values():
+        ruled = sum({bits[r.id][0] for r in el.rules})
+        probed = bits[el.probe][0] if el.regex is not None else 0
+        masks[el.slot] = (ruled | probed, ruled, probed)
+    masks[ANY] = tuple(masks[el.slot][0] for el in elements.values())
     for rule in rules:
         if rule.kind == "forbid":
-            masks["also", rule.id] = sum({bits[r.id][0] for r in rule.params.get("_also", ())})
+            each = tuple(bits[r.id][0] for r in rule.params.get("_also", ()))
+            masks["also", rule.id] = (sum(set(each)), each)
     return masks
 
 
@@ -420,7 +574,8 @@ def turn_index(phase: str) -> tuple:
         data = call_rules()
         sc = get_scenario(phase)
         have = {r.id for r in sc.active + sc.requires}
-        index = _Index(sc.active, sc.requires, sc, tuple(r for r in data.used if r.id not in have))
+        extra = tuple(r for r in data.used if r.id not in have) + data.probes
+        index = _Index(sc.active, sc.requires, sc, extra)
         found = _TURN_INDEX[phase] = (index, index.by_id, _masks(index.by_id, data.elements, data.rules))
     return found
 
@@ -485,7 +640,8 @@ def _check_params(w: Where, kind: str, p: dict, elements: dict, cues: dict, macr
         for i, pair in enumerate(p["claims"], 1):
             if not isinstance(pair, dict) or set(pair) != {"claim", "opposite"}:
                 raise w.error(f"claims {i}: write {{claim: [...], opposite: [...]}}")
-            pairs.append((_regex(w, list(pair["claim"]), macros), _regex(w, list(pair["opposite"]), macros)))
+            pairs.append((_regex(w, list(pair["claim"]), macros), _regex(w, list(pair["opposite"]), macros),
+                          f"call:{w.item}:claim{i}", f"call:{w.item}:opposite{i}"))
         p["claims"] = pairs
 
 
@@ -527,8 +683,6 @@ def run(rule: CallRule, call: Call, results) -> list[Hit]:
     return _KIND_RUN[rule.kind](rule, call, results)
 
 
-def _el(name: str) -> Element:
-    return call_rules().elements[name]
 
 
 def _run_require(rule, call, results):
@@ -544,7 +698,7 @@ def _run_require(rule, call, results):
     else:
         scope = [0] if where == "first" else range(n)
     for name in rule.params["need"]:
-        if not any(call.at(_el(name), i) is not None for i in scope):
+        if not call.found_in(call.data.elements[name], scope):
             turn = scope[0] if where in ("first", "last") else None
             return [Hit(turn, _quote_turn(call, turn) if turn is not None else "", other=name)]
     return []
@@ -552,29 +706,29 @@ def _run_require(rule, call, results):
 
 def _run_before(rule, call, results):
     p = rule.params
-    first = _el(p["first"])
+    first = call.data.elements[p["first"]]
     within = p.get("within")
     if p.get("if_absent", "fire") == "skip" and not call.turns_with(first):
         return []
     if p["then"] == ANY_TURN:
         thens = [i for i in range(1, len(call.norms)) if call.norms[i] is not None]
     else:
-        thens = call.turns_with(_el(p["then"]))  # usually rare: look for ``first`` only there
+        thens = call.turns_with(call.data.elements[p["then"]])  # usually rare: look for ``first`` only there
     for i in thens:
         lo = 0 if within is None else max(0, i - within)
         # in the same turn it counts whatever the order (one breath: 请您稍等，我帮您查一下)
-        if not any(call.at(first, j) is not None for j in range(lo, i + 1)):
+        if not call.found_in(first, range(lo, i + 1)):
             return [Hit(i, _quote_turn(call, i))]
     return []
 
 
 def _run_follow(rule, call, results):
     p = rule.params
-    need = _el(p["need"])
+    need = call.data.elements[p["need"]]
     n = len(call.norms)
     out = []
     if "after" in p:
-        after = _el(p["after"])
+        after = call.data.elements[p["after"]]
         for i in call.turns_with(after):
             j = i + 1
             while j < n and call.at(after, j) is not None:
@@ -583,12 +737,10 @@ def _run_follow(rule, call, results):
                 out.append(Hit(j, _quote_turn(call, j), other_turn=i))
                 break
     else:
-        cue = call_rules().cues[p["cue"]]
-        for i in range(-1, n - 1):
-            line = call.cue_after(cue, i)
-            if line is None:
-                continue
-            if p.get("once") and any(call.at(need, k) is not None for k in range(i + 1)):
+        for i, line in call.cue_turns(call.data.cues[p["cue"]]):
+            if i >= n - 1:
+                break  # after the last agent turn: nothing left to follow it
+            if p.get("once") and call.found_in(need, range(i + 1)):
                 break  # ``once``: after the agent has done it, later cues ask nothing more
             j = i + 1
             if call.norms[j] is not None and call.at(need, j) is None:
@@ -598,7 +750,7 @@ def _run_follow(rule, call, results):
 
 
 def _run_final(rule, call, results):
-    el = _el(rule.params["element"])
+    el = call.data.elements[rule.params["element"]]
     found = call.turns_with(el)
     last = max((i for i, norm in enumerate(call.norms) if norm is not None), default=-1)
     for i in found:
@@ -608,8 +760,8 @@ def _run_final(rule, call, results):
 
 
 def _run_cue(rule, call, results):
-    after = _el(rule.params["after"])
-    cue = call_rules().cues[rule.params["cue"]]
+    after = call.data.elements[rule.params["after"]]
+    cue = call.data.cues[rule.params["cue"]]
     for i in call.turns_with(after):
         line = call.cue_after(cue, i)
         if line is not None:
@@ -618,8 +770,8 @@ def _run_cue(rule, call, results):
 
 
 def _run_echo(rule, call, results):
-    cue = call_rules().cues[rule.params["cue"]]
-    confirm = _el(rule.params["confirm"])
+    cue = call.data.cues[rule.params["cue"]]
+    confirm = call.data.elements[rule.params["confirm"]]
     size = int(rule.params.get("size", 4))
     n = len(call.norms)
     for i in range(-1, n - 1):
@@ -641,7 +793,7 @@ def _run_echo(rule, call, results):
 
 
 def _run_count(rule, call, results):
-    el = _el(rule.params["element"])
+    el = call.data.elements[rule.params["element"]]
     maximum = int(rule.params["max"])
     total, over = 0, None
     for i, norm in enumerate(call.norms):
@@ -659,12 +811,15 @@ def _run_count(rule, call, results):
 
 def _all_hits(el: Element, call: Call, i: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    if el.firsts is not None and el.firsts.isdisjoint(call.charset(i)):
+    chars, _, live = call._live[i]
+    if live is not None and not live & call._masks[i][ANY][el.slot]:
+        return out  # no scanner of it is live
+    if el.firsts is not None and el.firsts.isdisjoint(chars):
         return out  # nothing can start here
     norm = call.norms[i]
     for rule in el.rules:
         out += [m.span() for m in call.rule_hits(rule, i)]
-    if el.regex is not None:
+    if el.regex is not None and call.may_find(el.probe, i):
         for m in el.regex.finditer(norm.text):
             if (el.unless is None or not _excused(el.unless, norm.text, m)) and not norm.is_unsaid(*m.span()):
                 out.append(m.span())
@@ -692,17 +847,21 @@ def _run_forbid(rule, call, results):
                 return [Hit(i, call.norms[i].original[a:b].strip() or _quote_turn(call, i))]
         if not also:
             continue
-        live = call.pre(i)[2]
-        if live is not None and not call._masks[i]["also", rule.id] & live:
-            continue  # none of them can match this turn
+        live = call._live[i][2]
+        candidates = also
+        if live is not None:
+            anything, each = call._masks[i]["also", rule.id]
+            if not live & anything:
+                continue  # none of them can match this turn
+            candidates = compress(also, map(live.__and__, each))  # those with a live scanner, in order
         norm = call.norms[i]
-        active = _active(call.phases[i])
+        active = _ACTIVE.get(call.phases[i]) or _active(call.phases[i])
         bits = call._bits[i]
-        for r in also:
+        for r in candidates:
             if r.id in active:
                 continue  # its own check covers it
-            if live is not None and not live & bits[r.id][0]:
-                continue  # no scanner of it is live: no match (as first_hit would find)
+            if live is not None and not _scan(bits[r.id][1], live, norm.text):
+                continue  # no scanner of it matches: no match (as first_hit would find)
             found = call.first_hit(r, i)
             if found is not None:
                 return [Hit(i, _phrase(norm, *found))]
@@ -767,10 +926,12 @@ def compatible(a: tuple, b: tuple) -> bool:
 
 
 def _run_consistent(rule, call, results):
-    times = call_rules().times
+    times = call.data.times
     seen: dict[str, tuple[int, str, tuple]] = {}
     for i, norm in enumerate(call.norms):
         if norm is None:
+            continue
+        if not call.may_find(TIMES_PROBE, i):
             continue
         text = norm.text
         for m in times.finditer(text):
@@ -809,16 +970,16 @@ def _clause_end(text: str, start: int) -> int:
 
 
 def _run_contradict(rule, call, results):
-    for claim, opposite in rule.params["claims"]:
+    for claim, opposite, claim_probe, opposite_probe in rule.params["claims"]:
         first = None
         for i, norm in enumerate(call.norms):
             if norm is None:
                 continue
-            if first is not None and first[0] < i:
+            if first is not None and first[0] < i and call.may_find(opposite_probe, i):
                 m = opposite.search(norm.text)
                 if m is not None and not norm.is_unsaid(*m.span()):
                     return [Hit(i, _phrase(norm, *m.span()), other_turn=first[0], other=first[1])]
-            if first is None:
+            if first is None and call.may_find(claim_probe, i):
                 m = claim.search(norm.text)
                 if m is not None and not norm.is_unsaid(*m.span()):
                     first = (i, _phrase(norm, *m.span()))

@@ -11,7 +11,7 @@ item's ``weights`` (default: turns 0.7, call 0.3).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .engine import (
     _CHARSET_LIMIT,
@@ -267,7 +267,7 @@ def _call_findings(verdicts: list[TurnVerdict], norms: list, spec: Mapping, phas
             raise ValueError(f"requirements 里有不存在的规则：{', '.join(map(str, unknown))}；"
                              f"可用的有 {', '.join(sorted(data.ids))}。")
     results = [v.result for v in verdicts]
-    call = Call(direction, phases, norms, customer_lines(spec), results, looked)
+    call = Call(direction, phases, norms, customer_lines(spec), results, looked, data)
     findings: list[CallFinding] = []
     applicable = failed = 0
     empty = [v.number for v in verdicts if v.result is None]
