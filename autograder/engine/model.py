@@ -122,6 +122,10 @@ class Rule:
     gates: tuple[tuple[frozenset[str], frozenset[str]] | None, ...] = field(default=(), repr=False)
     # every character any match of the rule can start with (None: unknown)
     firsts: frozenset[str] | None = field(default=None, repr=False)
+    # per scanner, its top-level alternatives as (first characters or None,
+    # needle sets every match contains one of each): see ``needles``; None for
+    # a scanner without them, () when the rule has none
+    pieces: tuple = field(default=(), repr=False)
 
     def suggestion_for(self, scenario: str) -> str:
         for key, text in self.suggestions:
