@@ -40,13 +40,9 @@ def _build_rule(spec: dict) -> Rule:
 
 
 def _build_pieces(spec: list | None) -> tuple:
-    """``Rule.pieces`` from the loader's lists (``needles._piece_gates``); () when absent."""
-    if not spec:
-        return ()
-    return tuple(None if pieces is None else tuple(
-        (frozenset(first) if first is not None else None,
-         tuple((frozenset(pairs), frozenset(singles)) for pairs, singles in gates))
-        for first, gates in pieces) for pieces in spec)
+    """``Rule.pieces`` from the loader's lists (``needles._piece_gates``), as
+    they are (the scenario index reads them once); () when absent."""
+    return tuple(spec) if spec else ()
 
 
 def _build_order(spec: dict) -> Order:

@@ -123,8 +123,9 @@ class Rule:
     # every character any match of the rule can start with (None: unknown)
     firsts: frozenset[str] | None = field(default=None, repr=False)
     # per scanner, its top-level alternatives as (first characters or None,
-    # needle sets every match contains one of each): see ``needles``; None for
-    # a scanner without them, () when the rule has none
+    # ((pairs, singles), ...): needle sets every match contains one of each)
+    # (``needles._piece_gates``, as loaded); None for a scanner without them,
+    # () when the rule has none
     pieces: tuple = field(default=(), repr=False)
 
     def suggestion_for(self, scenario: str) -> str:

@@ -20,10 +20,13 @@ MAX_GATES = 3  # needle sets kept per piece (the index has one slot for each)
 _RUN_LIMIT = 64  # at most this many strings in one run of adjacent literals
 
 
-def _piece_gates(pattern: str) -> list | None:
-    """``[[first characters or None, [[pairs, singles], ...]], ...]``, one entry
-    per top-level alternative of ``pattern`` (plain lists: the load cache
-    keeps them); None when the pattern is case-insensitive or does not parse."""
+def _piece_gates(pattern: str) -> tuple | None:
+    """``((first characters or None, ((pairs, singles), ...)), ...)``, one entry
+    per top-level alternative of ``pattern``, each a string (``pairs``: the
+    two-character needles run together; plain data the load cache keeps
+    compactly); None when the pattern is case-insensitive or does not parse,
+    or when it is one alternative with at most one needle set (the scanner's
+    own gate says as much)."""
     from re import _parser  # load time only
 
     try:
@@ -36,10 +39,12 @@ def _piece_gates(pattern: str) -> list | None:
             parsed = _parser.parse(piece)
             sets = _needle_sets(parsed) if not parsed.state.flags & re.IGNORECASE else []
             sets.sort(key=_strength, reverse=True)
-            gates = [[sorted({n[:2] for n in s if len(n) >= 2}), sorted({n for n in s if len(n) == 1})]
-                     for s in sets[:MAX_GATES]]
-            out.append(["".join(sorted(first)) if first is not None else None, gates])
-        return out
+            gates = tuple(("".join(sorted({n[:2] for n in s if len(n) >= 2})),
+                           "".join(sorted({n for n in s if len(n) == 1}))) for s in sets[:MAX_GATES])
+            out.append(("".join(sorted(first)) if first is not None else None, gates))
+        if len(out) == 1 and len(out[0][1]) <= 1:
+            return None
+        return tuple(out)
     except (re.error, RecursionError):
         return None
 

@@ -50,6 +50,7 @@ class _Index:
             for (first, scanner), gate, parts in zip(rule.scanners, rule.gates, pieces):
                 if parts is None:  # no piece gates: the scanner is one piece
                     parts = ((first, () if gate is None else (gate,)),)
+                # (a piece's first characters: a string or a set; its needle sets: (pairs, singles))
                 mask = 0
                 for piece_first, gates in parts:
                     mask |= self._add_piece(len(rule_at), piece_first, gates, gate_free)
@@ -87,7 +88,10 @@ class _Index:
             if slot >= len(gates):
                 gate_free[slot] |= bit
                 continue
-            for key in gates[slot][0] | gates[slot][1]:
+            pairs, singles = gates[slot]
+            if isinstance(pairs, str):  # as loaded: the pairs run together
+                pairs = [pairs[i:i + 2] for i in range(0, len(pairs), 2)]
+            for key in (*pairs, *singles):
                 keys[key] = keys.get(key, 0) | bit
         return bit
 
