@@ -28,7 +28,7 @@ class _Index:
     order (``rule_at``: the active rule each bit belongs to), and no other.
     """
 
-    __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "rule_bits", "scanners", "rule_ids",
+    __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "gate_any", "rule_bits", "scanners", "rule_ids",
                  "active", "requires", "rule_at", "active_mask", "across_mask", "suggestions", "by_id")
 
     def __init__(self, active: tuple[Rule, ...], requires: tuple[Rule, ...], scenario: "Scenario | None" = None,
@@ -59,6 +59,7 @@ class _Index:
             rule_bits.append(reduce(or_, (mask for mask, _ in mine), 0))
             scanners.append(tuple(mine))
         self.gate_free = tuple(gate_free)
+        self.gate_any = dict.fromkeys(key for keys in self.gate_keys for key in keys)
         self.rule_bits, self.scanners = tuple(rule_bits), tuple(scanners)
         self.rule_ids = tuple(r.id for r in rules)
         self.rule_at = tuple(rule_at)
@@ -106,7 +107,8 @@ class _Index:
         ``live`` when ``text`` has no comma or no rule crosses commas."""
         keys = self.first_keys
         first = reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.first_free)
-        present = chars | grams
+        present = self.gate_any.keys() & chars  # the needles present, from any slot
+        present |= self.gate_any.keys() & grams
         gates = [reduce(or_, map(keys.__getitem__, keys.keys() & present), free)
                  for keys, free in zip(self.gate_keys, self.gate_free)]
         live = first
@@ -114,7 +116,9 @@ class _Index:
             live &= gate
         if not (self.across_mask and "," in text):
             return live, live
-        joined = [a + b for a, b in _ACROSS_COMMAS.findall(text)]
+        joined = self.gate_any.keys() & {a + b for a, b in _ACROSS_COMMAS.findall(text)}
+        if not joined:  # no needle appears once the commas are dropped
+            return live, live
         for keys, gate in zip(self.gate_keys, gates):
             first &= reduce(or_, [keys.get(pair, 0) for pair in joined], gate)
         return live, first
