@@ -25,7 +25,7 @@ def _build_rule(spec: dict) -> Rule:
         firsts = frozenset().union(*(first for first, _ in scanners))
     return Rule(
         id=spec["id"], kind=spec["kind"], level=spec["level"], message=spec["message"],
-        gates=gates, firsts=firsts,
+        gates=gates, firsts=firsts, pieces=_build_pieces(spec.get("pieces")),
         regex=regex,
         unless=_Lazy(_combine(spec["unless"]), where) if spec["unless"] else None,
         examples=Examples(tuple(spec["flag"]), tuple(spec["ok"])),
@@ -37,6 +37,12 @@ def _build_rule(spec: dict) -> Rule:
         lead=_Lazy(spec["lead"], where) if spec.get("lead") else None,
     )
 
+
+
+def _build_pieces(spec: list | None) -> tuple:
+    """``Rule.pieces`` from the loader's lists (``needles._piece_gates``), as
+    they are (the scenario index reads them once); () when absent."""
+    return tuple(spec) if spec else ()
 
 
 def _build_order(spec: dict) -> Order:
@@ -142,7 +148,7 @@ def _stamp(directory: Path) -> tuple:
     import sys
 
     here = Path(__file__).parent
-    code = ("loader.py", "catalogue.py", "model.py", "prefilter.py", "lazyregex.py", "text.py", "typos.py", "schema.py")
+    code = ("loader.py", "catalogue.py", "model.py", "prefilter.py", "needles.py", "lazyregex.py", "text.py", "typos.py", "schema.py")
     files = sorted(directory.glob("*.yaml")) + [here / n for n in code]
     out = [sys.version, str(directory), str(Path.cwd())]
     for f in files:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .model import FRAME_GAP, KINDS, LEVELS, RULES_DIR
+from .needles import _piece_gates
 from .prefilter import _gate, _scanner_specs
 from .schema import SchemaError, Where, load_yaml
 from .text import normalise
@@ -180,6 +181,7 @@ def _rule_spec(where: Where, raw: dict, family: str, default_kind: str, macros: 
         "max": maximum, "family": family,
         "scanners": (scanners := _scanner_specs(scan_alternatives)),
         "gates": [_gate(pattern) for _, pattern in scanners],
+        "pieces": [_piece_gates(pattern) for _, pattern in scanners],
         "lead": _expand(where, "{you}", macros) if led else "",
         "suggestion": suggestion or (ok[0] if kind == "require" else ""),
         "suggestions": sorted((k, v.strip()) for k, v in suggestions.items()),

@@ -122,6 +122,11 @@ class Rule:
     gates: tuple[tuple[frozenset[str], frozenset[str]] | None, ...] = field(default=(), repr=False)
     # every character any match of the rule can start with (None: unknown)
     firsts: frozenset[str] | None = field(default=None, repr=False)
+    # per scanner, its top-level alternatives as (first characters or None,
+    # ((pairs, singles), ...): needle sets every match contains one of each)
+    # (``needles._piece_gates``, as loaded); None for a scanner without them,
+    # () when the rule has none
+    pieces: tuple = field(default=(), repr=False)
 
     def suggestion_for(self, scenario: str) -> str:
         for key, text in self.suggestions:

@@ -8,6 +8,7 @@ from functools import reduce
 from operator import or_
 
 from .model import Rule, Scenario
+from .needles import MAX_GATES
 
 
 class _Index:
@@ -15,16 +16,19 @@ class _Index:
     match an answer, as one bit each of an int, found by looking up the
     answer's characters and pairs of adjacent characters.
 
-    A scanner is live when one of its first characters is present (or it has
-    none known) and its gate is open (or it has none): the same two tests as
-    ``Rule.may_match`` with the pairs known, done for all rules at once.
+    Each top-level alternative (piece) of a scanner has its own bit (see
+    ``needles``): a piece is live when one of its first characters is present
+    (or it has none known) and one needle of each of its needle sets (up to
+    ``MAX_GATES``, one slot each) occurs; a scanner is live when one of its
+    pieces is.  Rules loaded without piece gates have one piece per scanner,
+    gated as in ``Rule.may_match``.
 
     Bits are given out in rule order, so walking the set bits of the live
     mask from the lowest visits the rules that may match in the scenario's
     order (``rule_at``: the active rule each bit belongs to), and no other.
     """
 
-    __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "rule_bits", "scanners", "rule_ids",
+    __slots__ = ("first_keys", "gate_keys", "first_free", "gate_free", "gate_any", "rule_bits", "scanners", "rule_ids",
                  "active", "requires", "rule_at", "active_mask", "across_mask", "suggestions", "by_id")
 
     def __init__(self, active: tuple[Rule, ...], requires: tuple[Rule, ...], scenario: "Scenario | None" = None,
@@ -32,40 +36,36 @@ class _Index:
         # ``extra``: further rules looked up with the same characters and pairs
         # (a call's own rules, for a call turn); their bits come after the others
         rules = active + requires + tuple(extra)
-        first_keys: dict[str, int] = {}
-        gate_keys: dict[str, int] = {}
-        first_free = gate_free = 0
+        self.first_keys: dict[str, int] = {}
+        self.first_free = 0
+        # one slot per needle set a piece may have: key → bits, and the bits with no set there
+        self.gate_keys: tuple[dict[str, int], ...] = tuple({} for _ in range(MAX_GATES))
+        gate_free = [0] * MAX_GATES
         rule_bits: list[int] = []
         scanners: list[tuple] = []
         rule_at: list[int] = []
-        n = 0
         for position, rule in enumerate(rules):
             mine = []
-            for (first, scanner), gate in zip(rule.scanners, rule.gates):
-                bit = 1 << n
-                n += 1
-                rule_at.append(position)
-                mine.append((bit, scanner))
-                if first is None:
-                    first_free |= bit
-                else:
-                    for ch in first:
-                        first_keys[ch] = first_keys.get(ch, 0) | bit
-                if gate is None:
-                    gate_free |= bit
-                else:
-                    for key in gate[0] | gate[1]:
-                        gate_keys[key] = gate_keys.get(key, 0) | bit
-            rule_bits.append(sum(bit for bit, _ in mine))
+            pieces = rule.pieces or (None,) * len(rule.scanners)
+            for (first, scanner), gate, parts in zip(rule.scanners, rule.gates, pieces):
+                if parts is None:  # no piece gates: the scanner is one piece
+                    parts = ((first, () if gate is None else (gate,)),)
+                # (a piece's first characters: a string or a set; its needle sets: (pairs, singles))
+                mask = 0
+                for piece_first, gates in parts:
+                    mask |= self._add_piece(len(rule_at), piece_first, gates, gate_free)
+                    rule_at.append(position)
+                mine.append((mask, scanner))
+            rule_bits.append(reduce(or_, (mask for mask, _ in mine), 0))
             scanners.append(tuple(mine))
-        self.first_keys, self.gate_keys = first_keys, gate_keys
-        self.first_free, self.gate_free = first_free, gate_free
+        self.gate_free = tuple(gate_free)
+        self.gate_any = dict.fromkeys(key for keys in self.gate_keys for key in keys)
         self.rule_bits, self.scanners = tuple(rule_bits), tuple(scanners)
         self.rule_ids = tuple(r.id for r in rules)
         self.rule_at = tuple(rule_at)
         self.active_mask = sum(rule_bits[:len(active)])
         self.across_mask = sum(b for r, b in zip(active, rule_bits) if r.across_commas)
-        # (rule, its scanners' bits, its scanners as (bit, scanner)), in the scenario's order
+        # (rule, its scanners' bits, its scanners as (bits, scanner)), in the scenario's order
         entries = tuple(zip(rules, self.rule_bits, self.scanners))
         self.active, self.requires = entries[:len(active)], entries[len(active):len(active) + len(requires)]
         self.by_id: dict[str, tuple] = {}  # rule id: (its scanners' bits, its scanners)
@@ -75,6 +75,26 @@ class _Index:
         key = scenario.key if scenario is not None else ""
         fallback = scenario.suggestion if scenario is not None else ""
         self.suggestions = tuple(r.suggestion_for(key) or fallback for r in rules)
+
+    def _add_piece(self, n: int, first: frozenset[str] | None, gates: tuple, gate_free: list[int]) -> int:
+        """Give a piece bit ``n``: under its first characters and in each slot
+        under its needle set there (free in the slots past its last set)."""
+        bit = 1 << n
+        if first is None:
+            self.first_free |= bit
+        else:
+            for ch in first:
+                self.first_keys[ch] = self.first_keys.get(ch, 0) | bit
+        for slot, keys in enumerate(self.gate_keys):
+            if slot >= len(gates):
+                gate_free[slot] |= bit
+                continue
+            pairs, singles = gates[slot]
+            if isinstance(pairs, str):  # as loaded: the pairs run together
+                pairs = [pairs[i:i + 2] for i in range(0, len(pairs), 2)]
+            for key in (*pairs, *singles):
+                keys[key] = keys.get(key, 0) | bit
+        return bit
 
     def live(self, chars: set[str], grams: set[str]) -> int:
         return self.live_both(chars, grams)[0]
@@ -87,14 +107,21 @@ class _Index:
         ``live`` when ``text`` has no comma or no rule crosses commas."""
         keys = self.first_keys
         first = reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.first_free)
-        keys = self.gate_keys
-        gate = reduce(or_, map(keys.__getitem__, keys.keys() & chars), self.gate_free)
-        gate = reduce(or_, map(keys.__getitem__, keys.keys() & grams), gate)
-        live = first & gate
+        present = self.gate_any.keys() & chars  # the needles present, from any slot
+        present |= self.gate_any.keys() & grams
+        gates = [reduce(or_, map(keys.__getitem__, keys.keys() & present), free)
+                 for keys, free in zip(self.gate_keys, self.gate_free)]
+        live = first
+        for gate in gates:
+            live &= gate
         if not (self.across_mask and "," in text):
             return live, live
-        across = reduce(or_, [keys.get(a + b, 0) for a, b in _ACROSS_COMMAS.findall(text)], 0)
-        return live, live | (across & first)
+        joined = self.gate_any.keys() & {a + b for a, b in _ACROSS_COMMAS.findall(text)}
+        if not joined:  # no needle appears once the commas are dropped
+            return live, live
+        for keys, gate in zip(self.gate_keys, gates):
+            first &= reduce(or_, [keys.get(pair, 0) for pair in joined], gate)
+        return live, first
 
 
 _ACROSS_COMMAS = re.compile("([^,]),+(?=([^,]))")

@@ -14,12 +14,9 @@ emoji and other symbols) between two Han characters are dropped too, so
 ``Normalised.span`` maps a match in the normalised copy back to the
 student's original text, so findings quote what they typed.
 
-``Normalised.unsaid`` lists the stretches of the normalised text that the
-agent mentions without saying them to the customer: the customer's words
-quoted back (您说“……”, 您反映的“……”), and what the agent says they will
-not say (我绝不会跟您说“……”).  It is decided once here; rule kinds decide
-whether to respect it.  A quotation the agent does say (我只能说“没办法”)
-is not unsaid.
+``Normalised.unsaid`` lists the stretches the agent mentions without saying
+them to the customer (module ``unsaid``), decided once here; rule kinds
+decide whether to respect it.
 """
 from __future__ import annotations
 
@@ -28,31 +25,21 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+# the unsaid stretches are found in .unsaid; its names stay importable from here
+from .unsaid import (_AGENT_SAYS, _CLAUSE_END, _NOT_SAYING, _QUOTE, _QUOTE_MARKS,  # noqa: F401
+                     _REPORT_LIMIT, _REPORTER, _REPORTING, _UNSAID_MARKS, _start, _unsaid)
+
 __all__ = ["Normalised", "normalise", "has_chinese", "join_commas"]
 
 # 1:1 character folds applied with NFKC (on characters outside the CJK
 # ideograph blocks: punctuation and ASCII capitals).
-_FOLD = str.maketrans(
-    {
-        "。": ".",
-        "、": ",",
-        "｡": ".",
-        "､": ",",
-    }
-    | {chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}
-)
+_FOLD = str.maketrans({"。": ".", "、": ",", "｡": ".", "､": ","}
+                      | {chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 # Variant ideographs used for the second person, folded after OpenCC.
 _VARIANTS = ("妳", "祢")
 # Same-length word folds applied after OpenCC: Taiwan/Hong Kong spellings
 # that ``t2s`` leaves alone but that mean exactly the Mainland word.
-_WORD_FOLD = {
-    "甚么": "什么",
-    "著急": "着急",
-    "著想": "着想",
-    "等著": "等着",
-    "什麽": "什么",
-    "麽": "么",
-}
+_WORD_FOLD = {"甚么": "什么", "著急": "着急", "著想": "着想", "等著": "等着", "什麽": "什么", "麽": "么"}
 assert all(len(k) == len(v) for k, v in _WORD_FOLD.items())
 # one of these is in every word folded: a quick test before the regex
 _WORD_FOLD_MARKS = ("么", "著", "麽")
@@ -162,8 +149,7 @@ def _per_char(chars: list[str], origin: list[int], fn) -> tuple[list[str], list[
 # unless composition joins neighbours (combining marks, Hangul jamo): such
 # text takes the exact slow path, and a final is_normalized check guards the
 # rest.
-# (A regex class over the CJK ranges would do, but compiling one costs ~10 ms
-# at import: the distinct characters are filtered in Python instead.)
+# (A regex class over the CJK ranges costs ~10 ms to compile: filtered in Python.)
 def _candidates(text: str, seen: set[str]) -> list[str]:
     """Distinct characters of ``text`` (``seen``: its set) that NFKC or a fold may change."""
     if text.isascii():
@@ -307,40 +293,9 @@ def normalise(text: str) -> Normalised:
 
     # Stage 3: drop whitespace (also trims).
     if _has_space(text):
-        pieces: list[str] = []
-        kept: list[int] = []
-        prev = 0
-        for m in _WHITESPACE.finditer(text):
-            s, e = m.span()
-            pieces.append(text[prev:s])
-            kept.extend(range(prev, s) if origin is None else origin[prev:s])
-            prev = e
-        pieces.append(text[prev:])
-        kept.extend(range(prev, len(text)) if origin is None else origin[prev:])
-        text = "".join(pieces)
-        origin = kept
-
+        text, origin = _drop_spaces(text, origin)
     # Stage 4: decorative separators between two Han characters.
-    # (candidates: the original's non-CJK characters; NFKC maps each to what
-    # the text now holds, e.g. ＿ → _)
-    seps = {c for ch in candidates for c in _CHAR_MAP.get(ch, ch) if _is_separator(c)}
-    if _ASCII_SEPARATOR_RX.search(text):
-        seps.update(_ASCII_SEPARATOR_RX.findall(text))
-    seps = "".join(sorted(seps))
-    if seps:
-        rx = re.compile(f"(?<=[{_HAN}])[{re.escape(seps)}]+(?=[{_HAN}])")
-        if rx.search(text):
-            base = origin if origin is not None else range(len(text))
-            pieces, kept, prev = [], [], 0
-            for m in rx.finditer(text):
-                s, e = m.span()
-                pieces.append(text[prev:s])
-                kept.extend(base[prev:s])
-                prev = e
-            pieces.append(text[prev:])
-            kept.extend(base[prev:])
-            text = "".join(pieces)
-            origin = kept
+    text, origin = _drop_separators(text, origin, candidates)
 
     unsaid = _unsaid(text)
     if origin is None:
@@ -348,6 +303,43 @@ def normalise(text: str) -> Normalised:
     end = (origin[-1] + 1) if origin else 0
     # Trailing original characters that vanished (spaces) are not part of any span.
     return Normalised(original, text, tuple(origin) + (end,), unsaid)
+
+
+def _drop_spaces(text: str, origin: list[int] | None) -> tuple[str, list[int]]:
+    pieces: list[str] = []
+    kept: list[int] = []
+    prev = 0
+    for m in _WHITESPACE.finditer(text):
+        s, e = m.span()
+        pieces.append(text[prev:s])
+        kept.extend(range(prev, s) if origin is None else origin[prev:s])
+        prev = e
+    pieces.append(text[prev:])
+    kept.extend(range(prev, len(text)) if origin is None else origin[prev:])
+    return "".join(pieces), kept
+
+
+def _drop_separators(text: str, origin: list[int] | None, candidates: list[str]) -> tuple[str, list[int] | None]:
+    """Stage 4 of ``normalise``.  ``candidates``: the original's non-CJK
+    characters; NFKC maps each to what the text now holds, e.g. ＿ → _."""
+    seps = {c for ch in candidates for c in _CHAR_MAP.get(ch, ch) if _is_separator(c)}
+    if _ASCII_SEPARATOR_RX.search(text):
+        seps.update(_ASCII_SEPARATOR_RX.findall(text))
+    if not seps:
+        return text, origin
+    rx = re.compile(f"(?<=[{_HAN}])[{re.escape(''.join(sorted(seps)))}]+(?=[{_HAN}])")
+    if not rx.search(text):
+        return text, origin
+    base = origin if origin is not None else range(len(text))
+    pieces, kept, prev = [], [], 0
+    for m in rx.finditer(text):
+        s, e = m.span()
+        pieces.append(text[prev:s])
+        kept.extend(base[prev:s])
+        prev = e
+    pieces.append(text[prev:])
+    kept.extend(base[prev:])
+    return "".join(pieces), kept
 
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -367,66 +359,6 @@ def _is_separator(ch: str) -> bool:
 
 
 _SEPARATOR_CACHE: dict[str, bool] = {}
-
-
-# ---------------------------------------------------------------- unsaid
-# Quotations: each kind of mark pairs with its own closing mark; bounded, so
-# the scan stays linear.
-_QUOTE_MARKS = "“‘「『\""
-_QUOTE = re.compile('“[^“”]{1,60}”|‘[^‘’]{1,60}’|「[^「」]{1,60}」|『[^『』]{1,60}』|"[^"]{1,60}"')
-# the agent says the quotation: 我只能说“…” / 我跟您讲“…” (no negation before)
-_AGENT_SAYS = re.compile("我[^,.!?;不别没绝决禁避]{0,5}(?:说|讲|告诉[您你]|回答|答复)[:,]?$")
-# what follows is not said: 我绝不会跟您说… / 您说… / 客户反映…
-_NOT_SAYING = re.compile(
-    "(?:不会|不能|不该|不应该?|不要|不可以|绝不|决不|从不|从来不|避免|禁止|杜绝|别)(?:再|会|能)?"
-    "(?:跟[您你]|和[您你]|对[您你]|向[您你])?(?:说|讲)(?:出)?")
-# the customer's words reported: 您说… / 客户反映… (found at the verb, then the
-# subject is checked just before it, so a long run of 你 costs nothing)
-# (the lookbehind is the last character of any _REPORTER match: a verb that
-# no reporter can precede is not even looked at, so a run of 说 costs nothing)
-_REPORTING = re.compile("(?<=[您你户方才前刚直是])(?:说|讲|提到|反映|表示|抱怨)(?![话得的出明清过])[:,]?")
-_REPORTER = re.compile("(?:[您你]|客户|对方)(?:刚才|之前|刚刚|一直|是)?$")
-_CLAUSE_END = re.compile("[,.!?;]")
-_REPORT_LIMIT = 30  # an unquoted report runs to the end of its clause, at most this far
-
-
-# every match of _QUOTE, _NOT_SAYING and _REPORTING holds one of these
-_UNSAID_MARKS = re.compile("[" + re.escape(_QUOTE_MARKS) + "说讲提反表抱]")
-
-
-def _unsaid(text: str) -> tuple[tuple[int, int], ...]:
-    if not _UNSAID_MARKS.search(text):  # (one scan of the text, not one per mark)
-        return ()
-    out: list[tuple[int, int]] = []
-    quotes = _QUOTE.finditer(text) if any(q in text for q in _QUOTE_MARKS) else ()
-    for m in quotes:
-        before = text[max(0, m.start() - 8):m.start()]
-        if not _AGENT_SAYS.search(before):
-            out.append(m.span())
-    reported = [m for m in _REPORTING.finditer(text) if _REPORTER.search(text, max(0, m.start() - 5), m.start())]
-    frames = list(_NOT_SAYING.finditer(text)) if ("说" in text or "讲" in text) else []
-    frames += reported  # both in order of position: a stable sort merges them as heapq.merge would
-    frames.sort(key=_start)
-    for m in frames:
-        start = m.end()
-        if start < len(text) and text[start] in "“‘「『\"":
-            continue  # the quotation itself was decided above
-        stop = _CLAUSE_END.search(text, start, start + _REPORT_LIMIT)
-        end = stop.start() if stop else min(len(text), start + _REPORT_LIMIT)
-        if end > start:
-            out.append((start, end))
-    out.sort()
-    merged: list[tuple[int, int]] = []
-    for a, b in out:  # overlapping stretches become one
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return tuple(merged)
-
-
-def _start(m: re.Match) -> int:
-    return m.start()
 
 
 def join_commas(text: str) -> tuple[str, list[int]] | None:
