@@ -519,6 +519,7 @@ class Probe:
     scanners: tuple
     gates: tuple
     across_commas: bool = False
+    pieces: tuple = ()  # no per-alternative gates: the index gates each scanner as a whole
 
     def suggestion_for(self, scenario: str) -> str:
         return ""
