@@ -13,7 +13,7 @@ from autograder.questionbank.load import load_bank
 from autograder.grading.grader import MISSING, UNREADABLE, grade_course
 from autograder.classroom.simulate import CHEATS
 
-from conftest import EXERCISES, copy_course, fill, grade_id, key_answers, release_notebook, scores, submit
+from helpers import EXERCISES, copy_course, fill, grade_id, key_answers, release_notebook, scores, submit
 from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 CH1 = "ch1_telephone"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import pgtier
-from conftest import copy_course
+from helpers import copy_course
 
 from autograder.classroom.roster import RosterError, import_roster, join_name, read_roster, split_name, student_classes, validate_id
 from autograder.grading.coursedir import quiet_nbgrader_warnings

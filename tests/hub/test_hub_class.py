@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXERCISES, fill, key_answers
+from helpers import EXERCISES, fill, key_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,7 +8,7 @@ from nbgrader.preprocessors import OverwriteCells
 
 from autograder.preprocessors import RestoreCells, SharedOverwriteCells
 
-from conftest import grade_id, release_notebook
+from helpers import grade_id, release_notebook
 from sharedrun import CH1, add_submission, as_notebook, run_shared, run_stock
 
 

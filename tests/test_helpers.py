@@ -1,0 +1,27 @@
+"""The tests' own plumbing (tests/helpers.py): helpers come from modules, fixtures from conftest."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return ({n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+            | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names})
+
+
+def test_no_test_module_imports_a_conftest():
+    """pytest loads each conftest.py itself (two are named ``conftest``): importing one by
+    name gets whichever came first, so helpers live in tests/helpers.py and security/attacks.py."""
+    offenders = sorted(str(p.relative_to(TESTS)) for p in TESTS.rglob("*.py")
+                       if "fixtures" not in p.parts and "conftest" in _imported_modules(p))
+    assert offenders == []
+
+
+def test_the_import_check_sees_both_forms(tmp_path):
+    (tmp_path / "a.py").write_text("import conftest\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("def f():\n    from conftest import fill\n", encoding="utf-8")
+    assert "conftest" in _imported_modules(tmp_path / "a.py") & _imported_modules(tmp_path / "b.py")
