@@ -23,6 +23,15 @@ DESIGN_KEYS = [
 ]
 
 
+def examples(full: int) -> int:
+    """Examples a property test draws: ``full`` under Hypothesis's default profile
+    (`make test`), scaled by the profile's ``max_examples`` against the default 100
+    under a lighter one (`make test-fast` loads ``fast``, registered in conftest.py)."""
+    from hypothesis import settings
+
+    return max(10, full * settings.default.max_examples // 100)
+
+
 def copy_course(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, symlinks=True)
     return pgtier.copy_database(src, dst)

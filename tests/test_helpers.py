@@ -25,3 +25,18 @@ def test_the_import_check_sees_both_forms(tmp_path):
     (tmp_path / "a.py").write_text("import conftest\n", encoding="utf-8")
     (tmp_path / "b.py").write_text("def f():\n    from conftest import fill\n", encoding="utf-8")
     assert "conftest" in _imported_modules(tmp_path / "a.py") & _imported_modules(tmp_path / "b.py")
+
+
+def test_property_tests_draw_full_strength_by_default_and_a_fifth_under_fast():
+    from hypothesis import settings
+
+    from helpers import examples
+
+    current = settings.get_current_profile_name()
+    try:
+        settings.load_profile("default")
+        assert examples(1500) == 1500 and examples(300) == 300
+        settings.load_profile("fast")
+        assert examples(1500) == 300 and examples(20) == 10  # never fewer than ten
+    finally:
+        settings.load_profile(current)
