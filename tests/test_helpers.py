@@ -8,23 +8,29 @@ TESTS = Path(__file__).resolve().parent
 
 
 def _imported_modules(path: Path) -> set[str]:
+    """Modules imported by name, plus ``conftest`` when the file names ``conftest.py`` (a load by path)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    by_path = any(isinstance(n, ast.Constant) and n.value == "conftest.py" for n in ast.walk(tree))
     return ({n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-            | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names})
+            | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+            | ({"conftest"} if by_path else set()))
 
 
 def test_no_test_module_imports_a_conftest():
     """pytest loads each conftest.py itself (two are named ``conftest``): importing one by
     name gets whichever came first, so helpers live in tests/helpers.py and security/attacks.py."""
     offenders = sorted(str(p.relative_to(TESTS)) for p in TESTS.rglob("*.py")
-                       if "fixtures" not in p.parts and "conftest" in _imported_modules(p))
+                       if "fixtures" not in p.parts and p.name != "test_helpers.py" and "conftest" in _imported_modules(p))
     assert offenders == []
 
 
 def test_the_import_check_sees_both_forms(tmp_path):
     (tmp_path / "a.py").write_text("import conftest\n", encoding="utf-8")
     (tmp_path / "b.py").write_text("def f():\n    from conftest import fill\n", encoding="utf-8")
-    assert "conftest" in _imported_modules(tmp_path / "a.py") & _imported_modules(tmp_path / "b.py")
+    (tmp_path / "c.py").write_text("spec = spec_from_file_location('k', TESTS / 'conftest.py')\n", encoding="utf-8")
+    (tmp_path / "d.py").write_text("import helpers as kit\n", encoding="utf-8")
+    assert all("conftest" in _imported_modules(tmp_path / f"{n}.py") for n in "abc")
+    assert "conftest" not in _imported_modules(tmp_path / "d.py")
 
 
 def test_property_tests_draw_full_strength_by_default_and_a_fifth_under_fast():
