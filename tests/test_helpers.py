@@ -46,3 +46,23 @@ def test_property_tests_draw_full_strength_by_default_and_a_fifth_under_fast():
         assert examples(1500) == 300 and examples(20) == 10  # never fewer than ten
     finally:
         settings.load_profile(current)
+
+
+def test_the_chromium_launcher_names_the_fix_when_chromium_is_missing(tmp_path, monkeypatch):
+    import pytest
+
+    import helpers
+
+    monkeypatch.setattr(helpers, "CHROMIUM", tmp_path / "no-chromium")
+    with pytest.raises(RuntimeError, match="make browser"):
+        with helpers.chromium():
+            pass
+
+
+def test_the_browsers_fontconfig_adds_the_course_font(tmp_path):
+    from autograder.teaching.fonts import font_path
+
+    from helpers import fontconfig_with_course_font
+
+    conf = fontconfig_with_course_font(tmp_path).read_text(encoding="utf-8")
+    assert f"<dir>{font_path().parent}</dir>" in conf and "/etc/fonts/fonts.conf" in conf

@@ -1,4 +1,4 @@
-"""Helpers for the attacks that end in a page: payloads, a beacon, a formgrader server, Chromium.
+"""Helpers for the attacks that end in a page: payloads, a beacon, a formgrader server (Chromium: helpers.chromium).
 
 A payload "fires" when it sets ``window.__pwned`` or makes the browser
 request the beacon (a small HTTP server on 127.0.0.1 that records every
@@ -24,10 +24,6 @@ from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
 ASSIGNMENT = "ch1_telephone"
 BIN = Path(sys.executable).parent
 
@@ -209,21 +205,6 @@ def formgrader(course: Path, home: Path):
                 break
             except subprocess.TimeoutExpired:
                 continue
-
-
-@contextlib.contextmanager
-def chromium():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: `make browser` (or apt-get install chromium) installs it")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def visit(browser, url: str, settle_ms: int = 2500) -> list:
