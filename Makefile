@@ -13,13 +13,20 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 demo: $(STAMP)
 	$(BIN)/python -m autograder demo --students 40 --out demo-output
 
+# Test runs write bytecode (__pycache__/, gitignored) even where the environment says
+# not to: pytest's rewritten asserts and every module, the tests' subprocesses included,
+# compile once instead of on every run
+test test-fast test-postgres: export PYTHONDONTWRITEBYTECODE :=
+
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # The edit-test loop: the unit tier (pure Python: no subprocess, kernel, gradebook
-# or browser; tests/tiers.py) without its few slow tests
+# or browser; tests/tiers.py) without its few slow tests, on two processes
+# (pytest-xdist), property tests at a fifth of their examples (the `fast` Hypothesis
+# profile, tests/conftest.py).  `make test` runs every test at full strength.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "unit and not slow"
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --hypothesis-profile=fast -m "unit and not slow"
 
 # Syntax errors and pyflakes (unused imports, undefined names); rules in pyproject.toml
 lint: $(STAMP)

@@ -1,20 +1,29 @@
 """Shared fixtures: a real nbgrader course built from the kit, released, and a graded simulated class.
 
-Plain helpers live in tests/helpers.py; the names below are re-exported for
-test modules that still do ``from conftest import …``.
+Fixtures and hooks only: test modules import plain helpers from tests/helpers.py
+(and tests/security/attacks.py), never from a conftest.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import pgtier
+# as the kit's command line does (autograder/cli.py): jsonschema, under nbformat, would
+# import the optional IRI format checker, which compiles a grammar for seconds of CPU in
+# every test process; the kit never validates IRI formats
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import pgtier  # noqa: E402
 import pytest
-from helpers import (EXERCISES, FIXTURES, ROOT, copy_course, fill, grade_id, key_answers,  # noqa: F401
-                     release_notebook, scores, submit)
-from autograder.grading.coursedir import ensure_scripts_on_path  # noqa: E402
+from hypothesis import settings
+from helpers import EXERCISES, copy_course
+from autograder.grading.coursedir import ensure_scripts_on_path
 from tiers import pytest_collection_modifyitems, pytest_runtest_call, pytest_runtest_setup  # noqa: F401
 
 ensure_scripts_on_path()  # nbgrader shells out to `alembic`
+# `make test-fast` (--hypothesis-profile=fast): property tests draw a fifth of their
+# examples (helpers.examples); `make test` keeps the default profile, full strength
+settings.register_profile("fast", max_examples=20)
 
 
 def pytest_sessionstart(session) -> None:

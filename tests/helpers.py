@@ -6,11 +6,14 @@ Fixtures and hooks stay in conftest.py.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pgtier
+from tiers import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -22,6 +25,62 @@ DESIGN_KEYS = [
     "complaint_accept", "angry_customer", "compensation_claim", "escalate", "price_objection",
     "closing", "out_of_scope", "profanity_warning", "wrong_number",
 ]
+
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def fontconfig_with_course_font(tmp: Path) -> Path:
+    """A fontconfig file that adds the pip-installed Noto Sans SC to the system's fonts.
+
+    A bare Debian machine has no Chinese font at all, so Chromium would draw
+    every Chinese character as a box.  Students' own machines have one; here
+    the browser borrows the font the package already ships for the charts.
+    """
+    from autograder.teaching.fonts import font_path
+
+    conf = tmp / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{font_path().parent}</dir>\n"
+        f"  <cachedir>{tmp / 'fontconfig-cache'}</cachedir>\n"
+        "</fontconfig>\n", encoding="utf-8")
+    return conf
+
+
+@contextlib.contextmanager
+def chromium(fonts_in: Path | None = None):
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser); closed on exit.
+
+    ``fonts_in``: a folder for a fontconfig file that adds the course font (Chinese
+    glyphs on a machine without a CJK font).  Browser tests skip or fail before this
+    when Chromium is missing (tests/tiers.py); called elsewhere it raises.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        raise RuntimeError(f"{CHROMIUM} is missing: `make browser` (or apt-get install chromium) installs it")
+    env = None if fonts_in is None else {**os.environ, "FONTCONFIG_FILE": str(fontconfig_with_course_font(fonts_in))}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, env=env)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def examples(full: int) -> int:
+    """Examples a property test draws: ``full`` under Hypothesis's default profile
+    (`make test`), scaled by the profile's ``max_examples`` against the default 100
+    under a lighter one (`make test-fast` loads ``fast``, registered in conftest.py)."""
+    from hypothesis import settings
+
+    return max(10, full * settings.default.max_examples // 100)
 
 
 def copy_course(src: Path, dst: Path) -> Path:

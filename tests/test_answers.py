@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -169,7 +170,7 @@ separators = st.sampled_from(["", ",", "、", " ", "，", ";"])
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(letters, separators, st.booleans(), st.booleans(), st.randoms())
 def test_property_any_spelling_of_the_same_set_reads_the_same(chosen, sep, lower, fullwidth, rnd):
     order = sorted(chosen)
@@ -184,7 +185,7 @@ def test_property_any_spelling_of_the_same_set_reads_the_same(chosen, sep, lower
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=40))
 def test_property_no_text_crashes_the_reader(text):
     choice = parse_choice(text, "multiple", "ABCD")

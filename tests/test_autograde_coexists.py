@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXERCISES, fill, key_answers, release_notebook, submit
+from helpers import EXERCISES, fill, key_answers, release_notebook, submit
 
 from autograder.questionbank.load import load_bank
 from autograder.grading.coursedir import course_gradebook

@@ -14,7 +14,7 @@ from autograder.questionbank.load import KEYPOINTS_PER_SEED, load_bank
 from autograder.engine.engine import check, scenarios
 from autograder.engine.schema import SchemaError
 
-from conftest import EXERCISES, ROOT
+from helpers import EXERCISES, ROOT
 
 BANK = EXERCISES / "bank"
 

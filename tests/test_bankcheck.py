@@ -12,7 +12,7 @@ import yaml
 from autograder.questionbank.load import load_bank
 from autograder.questionbank.audit import LONGEST_KEY_LIMIT, SIMILARITY_LIMIT, audit_bank, length_cued, similarity
 
-from conftest import EXERCISES, ROOT
+from helpers import EXERCISES, ROOT
 
 BANK = EXERCISES / "bank"
 PRACTICE = ROOT / "course" / "practice"

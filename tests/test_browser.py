@@ -25,16 +25,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import CHROMIUM, chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 SETTINGS = {
     # the student's choice under Settings → Language, made in advance
     "@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"},
@@ -43,25 +38,6 @@ SETTINGS = {
         {"fetchNews": "false", "checkForUpdates": False},
 }
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.kernel]
-
-
-def _fontconfig_with_course_font(tmp: Path) -> Path:
-    """A fontconfig file that adds the pip-installed Noto Sans SC to the system's fonts.
-
-    A bare Debian machine has no Chinese font at all, so Chromium would draw
-    every Chinese character as a box.  Students' own machines have one; here
-    the browser borrows the font the package already ships for the charts.
-    """
-    from autograder.teaching.fonts import font_path
-
-    conf = tmp / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-        f"  <dir>{font_path().parent}</dir>\n"
-        f"  <cachedir>{tmp / 'fontconfig-cache'}</cachedir>\n"
-        "</fontconfig>\n", encoding="utf-8")
-    return conf
 
 
 def _free_port() -> int:
@@ -132,14 +108,11 @@ def jupyterlab(tmp_path):
 
 
 def test_student_runs_chapter_and_uses_the_sandbox(jupyterlab):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base, token, log = jupyterlab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        fonts_conf = _fontconfig_with_course_font(Path(log).parent)
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-                                     env={**os.environ, "FONTCONFIG_FILE": str(fonts_conf)})
+    with chromium(fonts_in=Path(log).parent) as browser:
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
             page.set_default_timeout(60_000)
@@ -210,8 +183,6 @@ def test_student_runs_chapter_and_uses_the_sandbox(jupyterlab):
                 pass
             print(Path(log).read_text()[-3000:])
             raise
-        finally:
-            browser.close()
 
 
 def _wait_for_kernel(page, base: str, token: str) -> None:

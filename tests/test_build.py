@@ -13,7 +13,7 @@ import yaml
 from autograder.questionbank.load import load_bank
 from autograder.questionbank.build import build_notebook, check_all, write_all
 
-from conftest import EXERCISES, ROOT
+from helpers import EXERCISES, ROOT
 
 
 def _cells(path: Path) -> list[dict]:

@@ -20,7 +20,7 @@ from autograder.grading.grader import UNREADABLE, grade_course
 from autograder.grading.coursedir import course_gradebook
 from autograder.grading.scoring import round_points
 
-from conftest import EXERCISES, fill, release_notebook, scores, submit
+from helpers import EXERCISES, fill, release_notebook, scores, submit
 from autograder.grading.coursedir import quiet_nbgrader_warnings, scripts_env
 
 BANK = {ch.assignment: ch for ch in load_bank(EXERCISES / "bank")}

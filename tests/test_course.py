@@ -6,7 +6,7 @@ import pytest
 from autograder.questionbank.load import load_bank
 from autograder.grading.sourcenotebooks import load_course
 
-from conftest import EXERCISES
+from helpers import EXERCISES
 
 
 def test_course_questions_match_the_bank():

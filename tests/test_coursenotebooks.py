@@ -13,7 +13,7 @@ import pytest
 from autograder.teaching.coursenotebooks import (NotebookEdited, check_all, notebook_from_text, render, take_notebook,
                                         text_from_notebook, write_all)
 
-from conftest import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT
 
 # jupytext runs `pandoc --version` in a subprocess when it is first imported
 pytestmark = pytest.mark.cli

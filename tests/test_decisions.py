@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_course
+from helpers import copy_course
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.grading.core import grade_question

@@ -19,7 +19,7 @@ from autograder.engine.schema import SchemaError
 ROOT = Path(__file__).resolve().parents[1]
 
 # DESIGN.md, "Rewrite checking: scenario catalogue"
-from helpers import DESIGN_KEYS  # noqa: E402  (DESIGN.md's scenario keys, in order)
+from helpers import DESIGN_KEYS, examples  # noqa: E402  (DESIGN.md's scenario keys, in order)
 KEYS = [s.key for s in scenarios()]
 
 GOOD_OPENING = "您好，这里是阳光客服中心，工号1025为您服务，请问有什么可以帮您？"
@@ -217,7 +217,7 @@ def test_non_str_original_raises_type_error():
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(max_size=300), key=st.sampled_from(DESIGN_KEYS))
 def test_no_string_crashes_check(text, key):
     r = check(text, key)
@@ -237,7 +237,7 @@ CHUNKS = ["您好", "你", "喂", "，", "。", "？", "！", "……", " ", "\u
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(st.sampled_from(CHUNKS), max_size=40), key=st.sampled_from(DESIGN_KEYS))
 def test_no_mix_of_service_phrases_crashes_check(parts, key):
     text = "".join(parts)

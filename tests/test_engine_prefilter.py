@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ def _pairs(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_no_scanner_that_matches_is_ever_skipped(raw):
     for view in (normalise(raw).text, normalise(raw).text.replace(",", "")):
@@ -51,7 +52,7 @@ def test_no_scanner_that_matches_is_ever_skipped(raw):
                     assert _gate_open(gate, view, chars, None), (rule.id, scanner.pattern, view)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_the_rule_index_keeps_every_rule_that_matches_and_verdicts_agree(raw):
     norm = normalise(raw)
@@ -98,7 +99,7 @@ def test_a_long_answer_looks_pairs_up_one_by_one_and_agrees():
 _OLD_REPORTING = __import__("re").compile("(?:说|讲|提到|反映|表示|抱怨)(?![话得的出明清过])[:,]?")
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet="您你户方才前刚直是说讲提到反映表示抱怨话得的出明清过:,客对之一我", max_size=40))
 def test_reported_speech_is_found_as_without_the_lookbehind(text):
     from autograder.engine.text import _REPORTER, _REPORTING

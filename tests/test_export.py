@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import copy_course
+from helpers import copy_course
 
 from autograder.teaching.fonts import glyph_problems
 from autograder.report.table import ANSWER_UNREADABLE, FILE_UNREADABLE, GRADED, MISSING, PENDING, STATUSES, UNREADABLE, neutralise

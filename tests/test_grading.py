@@ -5,15 +5,17 @@ import copy
 import json
 import subprocess
 import sys
+import warnings
 
 import pytest
+from nbformat.warnings import MissingIDFieldWarning
 from autograder.grading.coursedir import course_gradebook
 
 from autograder.questionbank.load import load_bank
 from autograder.grading.grader import MISSING, UNREADABLE, grade_course
 from autograder.classroom.simulate import CHEATS
 
-from conftest import EXERCISES, copy_course, fill, grade_id, key_answers, release_notebook, scores, submit
+from helpers import EXERCISES, copy_course, fill, grade_id, key_answers, release_notebook, scores, submit
 from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 CH1 = "ch1_telephone"
@@ -149,15 +151,23 @@ def _class_with_bad_inputs(course):
 @pytest.fixture(scope="module")
 def bad_class(released_course, tmp_path_factory):
 
+    """(course, students, report, the grading's MissingIDFieldWarnings); other warnings pass through."""
     course = tmp_path_factory.mktemp("bad") / "course"
     copy_course(released_course, course)
     students = _class_with_bad_inputs(course)
-    report = grade_course(course, [CH1], progress=False)
-    return course, students, report
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = grade_course(course, [CH1], progress=False)
+    missing_ids = [w for w in caught if issubclass(w.category, MissingIDFieldWarning)]
+    for w in caught:
+        if w not in missing_ids:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return course, students, report, missing_ids
 
 
 def test_one_bad_submission_never_stops_the_class(bad_class):
-    course, students, report = bad_class
+    course, students, report, missing_ids = bad_class
+    assert [str(w.message) for w in missing_ids] == []  # a deleted cell put back gets a cell id
     assert {r.student for r in report.results} == set(students)
     full = sum(q.points for q in _questions() if q.type != "short")
     assert sum(_auto(course, "ok_1").get(q.grade_cell) or 0 for q in _questions()) == full
@@ -183,7 +193,7 @@ def _issues(report, student):
     ("answer_in_full-width_and_Chinese_quotes", "full", None),
 ])
 def test_each_bad_input_gets_the_right_score_and_a_clear_message(bad_class, student, first_points, message):
-    course, _, report = bad_class
+    course, _, report, _ = bad_class
     first = _questions()[0]
     got = _auto(course, student)
     assert got[first.grade_cell] == (first.points if first_points == "full" else first_points)
@@ -194,7 +204,7 @@ def test_each_bad_input_gets_the_right_score_and_a_clear_message(bad_class, stud
 
 
 def test_whole_file_problems_zero_every_question_and_leave_a_comment(bad_class):
-    course, _, _ = bad_class
+    course, _, _, _ = bad_class
     with quiet_nbgrader_warnings():
         with _gradebook(course) as gb:
             for student, prefix in (("invalid_json", UNREADABLE), ("missing_notebook", MISSING),
@@ -208,7 +218,7 @@ def test_whole_file_problems_zero_every_question_and_leave_a_comment(bad_class):
 
 
 def test_autograded_files_are_where_nbgrader_puts_them(bad_class):
-    course, _, _ = bad_class
+    course, _, _, _ = bad_class
     for student in ("ok_1", "王小明", "enormous_output"):
         base = course / "autograded" / student / CH1
         assert (base / f"{CH1}.ipynb").exists() and (base / "timestamp.txt").exists()

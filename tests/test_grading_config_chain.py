@@ -9,7 +9,7 @@ import sys
 from autograder.grading.grader import grade_course
 from autograder.grading.coursedir import load_config
 
-from conftest import fill, key_answers, release_notebook, submit
+from helpers import fill, key_answers, release_notebook, submit
 
 CH1 = "ch1_telephone"
 

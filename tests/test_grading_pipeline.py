@@ -12,7 +12,7 @@ from autograder.grading.coursedir import load_config
 from autograder.grading.grader import Grader
 from autograder.grading.pipeline import configured_classes, kit_classes
 
-from conftest import EXERCISES, fill, key_answers, release_notebook, scores, submit
+from helpers import EXERCISES, fill, key_answers, release_notebook, scores, submit
 
 CH1 = "ch1_telephone"
 KIT_SANITIZE = ["ClearOutput", "DeduplicateIds", "DropEmptyMetadata", "SharedOverwriteKernelspec",

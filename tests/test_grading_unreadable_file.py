@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FIXTURES, fill, grade_id, key_answers, release_notebook, scores, submit
+from helpers import FIXTURES, fill, grade_id, key_answers, release_notebook, scores, submit
 
 from autograder.grading.grader import UNREADABLE, grade_course
 from autograder.grading.coursedir import course_gradebook

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pgtier
 import pytest
-from conftest import fill, key_answers, release_notebook, scores, submit
+from helpers import fill, key_answers, release_notebook, scores, submit
 
 pytestmark = pytest.mark.skipif(not pgtier.ENABLED, reason="the PostgreSQL tier is off (KEFU_TEST_POSTGRES=1 turns it on)")
 

@@ -3,6 +3,7 @@ rule it rules out is one whose regex finds nothing (``may_match`` is false
 only when ``regex.search`` is None)."""
 from __future__ import annotations
 
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +39,7 @@ def _agrees(rule, text: str) -> None:
     assert rule.may_match(text, set(text), grams), (rule.id, text)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule_and_text())
 def test_the_prefilter_never_rules_out_a_text_the_regex_matches(drawn):
     rule, raw = drawn
@@ -46,7 +47,7 @@ def test_the_prefilter_never_rules_out_a_text_the_regex_matches(drawn):
     _agrees(rule, normalise(raw).text)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule_and_text())
 def test_on_a_long_answer_the_prefilter_agrees_too(drawn):
     """Past the pair-set limit scanners are cut by first character (``_split_by_first``)."""

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from autograder import cli
+from helpers import chromium
 from autograder.teaching.printables import CHROMIUM, FONT_FAMILY, print_pdf, reference_html, roleplay_html, scripts_html, write_printables
 from autograder.teaching.roleplay import CHAPTERS, course_dir, load_reference, load_roleplay, load_scripts
 
@@ -147,36 +148,30 @@ def _need_chromium() -> None:
 @pytest.mark.slow
 def test_pages_draw_every_character_with_the_embedded_font_in_chromium(pages):
     _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     out, written = pages
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 1400})
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("DOM.enable")
-            cdp.send("CSS.enable")
-            for p in written:
-                page.goto(p.html.as_uri())
-                page.evaluate("document.fonts.ready")
-                status = page.evaluate(
-                    f"[...document.fonts].filter(f => f.family.includes('{FONT_FAMILY}')).map(f => f.status)")
-                assert status == ["loaded"], (p.name, status)
-                page.screenshot(path=str(ARTIFACTS / f"{p.name}.png"))
-                root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-                nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "body *"})["nodeIds"]
-                used: dict[str, int] = {}
-                for node in nodes:
-                    for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
-                        key = f"{font['familyName']} (custom={font['isCustomFont']})"
-                        used[key] = used.get(key, 0) + font["glyphCount"]
-                assert used, p.name
-                fallbacks = {k: v for k, v in used.items() if "custom=True" not in k}
-                assert not fallbacks, (p.name, fallbacks)
-        finally:
-            browser.close()
+    with chromium() as browser:  # the pages' own embedded font only: no fontconfig added
+        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        for p in written:
+            page.goto(p.html.as_uri())
+            page.evaluate("document.fonts.ready")
+            status = page.evaluate(
+                f"[...document.fonts].filter(f => f.family.includes('{FONT_FAMILY}')).map(f => f.status)")
+            assert status == ["loaded"], (p.name, status)
+            page.screenshot(path=str(ARTIFACTS / f"{p.name}.png"))
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "body *"})["nodeIds"]
+            used: dict[str, int] = {}
+            for node in nodes:
+                for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+                    key = f"{font['familyName']} (custom={font['isCustomFont']})"
+                    used[key] = used.get(key, 0) + font["glyphCount"]
+            assert used, p.name
+            fallbacks = {k: v for k, v in used.items() if "custom=True" not in k}
+            assert not fallbacks, (p.name, fallbacks)
 
 
 @pytest.mark.browser

@@ -5,7 +5,7 @@ from autograder.questionbank.build import build_notebook
 from autograder.questionbank.load import TYPE_ORDER, load_bank
 from autograder.questiontypes import QUESTION_TYPES, TYPE_LABEL
 
-from conftest import EXERCISES
+from helpers import EXERCISES
 
 
 def test_every_bank_type_has_its_names():

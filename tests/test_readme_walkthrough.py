@@ -74,7 +74,7 @@ def _nbgrader(*args: str, cwd: Path, user: str) -> None:
 def students() -> None:
     """Each student fetches the assignment in a folder of their own, answers it and submits it."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import fill, key_answers
+    from helpers import fill, key_answers
 
     for sid in STUDENTS:
         home = Path(os.environ["HOME"]) / "students" / sid

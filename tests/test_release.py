@@ -5,7 +5,7 @@ import pytest
 
 from autograder.classroom.release import new_course, release
 
-from conftest import EXERCISES
+from helpers import EXERCISES
 
 
 def test_released_course_has_every_assignment(released_course):

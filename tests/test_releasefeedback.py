@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import fill, key_answers, release_notebook, submit
-from helpers import off_policy_lines
+from helpers import fill, key_answers, off_policy_lines, release_notebook, submit
 
 ASSIGNMENT = "ch1_telephone"
 TIMESTAMP = "2026-11-20 10:00:00.000000 UTC"

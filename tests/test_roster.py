@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 import pgtier
-from conftest import copy_course
-from helpers import off_policy_lines
+from helpers import chromium, copy_course, off_policy_lines
 
 from autograder.classroom.roster import RosterError, import_roster, join_name, read_roster, split_name, student_classes, validate_id
 from autograder.grading.coursedir import quiet_nbgrader_warnings
@@ -268,7 +267,7 @@ def test_formgrader_lists_chinese_names_whole(released_course: Path, tmp_path: P
     roster = tmp_path / "roster.csv"
     roster.write_text("学号,姓名\n2024001,张伟\n2024002,欧阳娜娜\n2024003,艾力·买买提\n", encoding="utf-8-sig")
     assert not import_roster(roster, course).skipped
-    with pages.formgrader(course, tmp_path / "jupyter") as (base, token), pages.chromium() as browser:
+    with pages.formgrader(course, tmp_path / "jupyter") as (base, token), chromium() as browser:
         page = browser.new_page()
         try:
             page.goto(f"{base}/formgrader/manage_students?token={token}", wait_until="load")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +47,7 @@ choices = st.sets(st.sampled_from("ABCDE"), min_size=1).map(frozenset)
 
 
 @pytest.mark.slow
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(key_sets, choices, st.sampled_from(POLICIES), st.sampled_from([1, 2, 3, 4, 5]))
 def test_property_presets(key, chosen, policy, points):
     mark = score_multiple(chosen, key, points, policy=policy, options="ABCDE")

@@ -57,7 +57,7 @@ def test_self_check_cell_works_in_a_released_notebook_run_in_a_kernel(released_c
     import pytest
     from nbclient import NotebookClient
 
-    from conftest import fill, key_answers, release_notebook
+    from helpers import fill, key_answers, release_notebook
 
     pytest.importorskip("ipykernel")
     answers = key_answers("ch1_telephone")

@@ -7,7 +7,7 @@ from autograder.questionbank.load import load_bank
 from autograder.questionbank.build import build_notebook
 from autograder.grading.selfcheck import _html, check_answers
 
-from conftest import EXERCISES
+from helpers import EXERCISES
 
 CH1 = next(ch for ch in load_bank(EXERCISES / "bank") if ch.assignment == "ch1_telephone")
 CALL = next(q for q in CH1.questions if q.type == "call")

@@ -59,7 +59,7 @@ def test_graded_class_scores_spread(graded_class):
 def test_needs_a_released_course(tmp_path):
     from autograder.classroom.release import new_course
 
-    from conftest import EXERCISES
+    from helpers import EXERCISES
 
     course = new_course(tmp_path / "c", EXERCISES)
     with pytest.raises(FileNotFoundError, match="not released yet"):

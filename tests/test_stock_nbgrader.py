@@ -20,7 +20,7 @@ from autograder.questionbank.load import load_bank
 from autograder.grading.grader import grade_course
 from autograder.classroom.simulate import simulate_class
 
-from conftest import EXERCISES, fill, key_answers, release_notebook, submit
+from helpers import EXERCISES, fill, key_answers, release_notebook, submit
 from autograder.grading.coursedir import quiet_nbgrader_warnings, scripts_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader, pytest.mark.kernel]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXERCISES, fill, key_answers, release_notebook, submit
+from helpers import EXERCISES, fill, key_answers, release_notebook, submit
 
 from autograder.questionbank.build import write_all
 from autograder.classroom.coursesetup import create_course

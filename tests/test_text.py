@@ -4,6 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,7 +97,7 @@ def test_has_chinese():
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_spans_are_always_valid(raw):
     n = normalise(raw)
@@ -110,7 +111,7 @@ def test_spans_are_always_valid(raw):
     assert not any(ch.isspace() for ch in n.text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("您好你請問，。、？！…　 ＡＢａ１２３㈱體验說话ｶﾞ"))))
 def test_normalising_twice_changes_nothing(raw):
     once = normalise(raw).text
@@ -153,10 +154,15 @@ def test_quoted_and_negated_mentions_are_decided_in_normalisation(raw, unsaid):
     assert got == [normalise(u).text for u in unsaid]
 
 
+@pytest.mark.slow  # every code point, twice: seconds
 def test_the_quick_whitespace_test_agrees_with_the_whitespace_pattern_on_every_character():
     from autograder.engine.text import _WHITESPACE, _has_space
 
+    every = "".join(map(chr, range(0x110000)))
+    # the pattern is one character class: it matches exactly the code points its runs cover
+    spaces = {cp for m in _WHITESPACE.finditer(every) for cp in range(*m.span())}
+    assert {" ", "\u3000", "\u200b", "\ufeff"} <= {chr(cp) for cp in spaces}
     wrong = [hex(cp) for cp in range(0x110000)
              for text in (chr(cp), "你" + chr(cp) + "好")
-             if _has_space(text) != bool(_WHITESPACE.search(text))]
+             if _has_space(text) != (cp in spaces)]
     assert not wrong

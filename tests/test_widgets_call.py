@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -187,7 +188,7 @@ TYPED = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), ma
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(TYPED)
 def test_any_typed_turn_is_shown_as_typed(text):
     """Whatever a student types (tags, entities, quotes) comes back as the same visible text, never as markup."""

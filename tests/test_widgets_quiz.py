@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,7 +57,7 @@ def test_multiple_choice_verdicts():
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.sets(st.sampled_from("ABCDE"), min_size=2, max_size=5),
        st.lists(st.sampled_from("ABCDEabcde ,、XYZ１"), max_size=12))
 def test_verdict_properties(key, typed):

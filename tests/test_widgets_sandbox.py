@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,7 +54,7 @@ def test_highlight_escapes_student_text():
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=40),
        st.lists(st.tuples(st.integers(-3, 45), st.integers(-3, 45), st.sampled_from(["forbidden", "warning"])),
                 max_size=6))

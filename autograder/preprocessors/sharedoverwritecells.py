@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from nbformat.notebooknode import from_dict
+from nbformat.v4.nbbase import random_cell_id
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool
 
@@ -20,7 +21,9 @@ class SharedOverwriteCells(OverwriteCells):
     cell: nbgrader 0.9.6 leaves it half-marked and ``add_missing_cells`` then
     fails with ``KeyError: 'grade_id'``.  Missing grade cells are put back
     after the nearest earlier cell that is still there (nbgrader's version
-    assumes the cell just before is present and fails otherwise).
+    assumes the cell just before is present and fails otherwise).  A cell put
+    back gets a cell id where the notebook's format has them (nbgrader's has
+    none: writing the notebook then warned ``MissingIDFieldWarning``).
     """
 
     add_missing_cells = Bool(
@@ -51,7 +54,11 @@ class SharedOverwriteCells(OverwriteCells):
             anchor = next((where[p] + 1 for p in reversed(order[:pos]) if p in where), 0)
             nb.cells.insert(anchor, cell)
             where = present()
-        return nb, resources
+        return _with_cell_ids(nb), resources
+
+    def add_missing_task_cells(self, nb, resources):
+        nb, resources = super().add_missing_task_cells(nb, resources)
+        return _with_cell_ids(nb), resources
 
     def report_change(self, name, attr, old, new):
         """nbgrader's warning, except for the expected one: a locked cell whose hidden part release removed.
@@ -86,3 +93,12 @@ class SharedOverwriteCells(OverwriteCells):
             nb, resources = self.add_missing_grade_cells(nb, resources)
             nb, resources = self.add_missing_task_cells(nb, resources)
         return nb, resources
+
+
+def _with_cell_ids(nb):
+    """Give every cell without one an id, as nbformat would on writing, when the format has ids (4.5+)."""
+    if (nb.get("nbformat", 4), nb.get("nbformat_minor", 0)) >= (4, 5):
+        for cell in nb.cells:
+            if "id" not in cell:
+                cell["id"] = random_cell_id()
+    return nb

@@ -21,11 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXERCISES, fill, key_answers
-from helpers import off_policy_lines
+from helpers import CHROMIUM, EXERCISES, chromium, fill, key_answers, off_policy_lines
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 TAG = f"kx{os.getpid() % 100000}"
 CID = f"{TAG}-class"
 CH1 = "ch1_telephone"
@@ -291,20 +289,16 @@ def test_a_student_in_chromium(klass, users):
     """A003 logs in, sees 中文, opens the assignment from the Assignment List, answers, self-checks, submits."""
     import re
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make browser)")
     login = klass["logins"]["A003"]
     artifacts = ROOT / "test-artifacts" / "hub"
     artifacts.mkdir(parents=True, exist_ok=True)
-    from test_browser import CHROMIUM_ARGS, _fontconfig_with_course_font
-
-    fonts = _fontconfig_with_course_font(artifacts)  # CJK glyphs in screenshots on a server without fonts
     expect.set_options(timeout=60_000)  # JupyterLab's first load on a busy 2-core machine
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-                                     env={**os.environ, "FONTCONFIG_FILE": str(fonts)})
+    # the course font: CJK glyphs in screenshots on a server without fonts
+    with chromium(fonts_in=artifacts) as browser:
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         page.set_default_timeout(60_000)
         try:
@@ -356,8 +350,6 @@ def test_a_student_in_chromium(klass, users):
         except Exception:
             page.screenshot(path=str(artifacts / "failure.png"))
             raise
-        finally:
-            browser.close()
     inbound = klass["state"] / "exchange" / CID / "inbound"
     mine = [p for p in inbound.iterdir() if p.name.startswith(f"A003+{CH1}+")]
     assert len(mine) == 1

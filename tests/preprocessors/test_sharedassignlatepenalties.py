@@ -13,7 +13,7 @@ from autograder.grading.coursedir import course_gradebook
 from autograder.grading.grader import grade_course
 from autograder.report.export import read_scores
 
-from conftest import EXERCISES, FIXTURES, fill, key_answers, release_notebook, submit
+from helpers import EXERCISES, FIXTURES, fill, key_answers, release_notebook, submit
 from autograder.grading.coursedir import scripts_env
 
 CH1 = "ch1_telephone"

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import copy
+import warnings
 
+import nbformat
+from nbformat.warnings import MissingIDFieldWarning
 from nbgrader import utils
 from nbgrader.preprocessors import OverwriteCells
 
 from autograder.preprocessors import RestoreCells, SharedOverwriteCells
 
-from conftest import grade_id, release_notebook
+from helpers import grade_id, release_notebook
 from sharedrun import CH1, add_submission, as_notebook, run_shared, run_stock
 
 
@@ -32,6 +35,17 @@ def test_restores_as_stock_nbgrader_and_puts_deleted_test_cells_back(course):
     assert [(grade_id(c), c.source) for c in shared.cells] == [(grade_id(c), c.source) for c in stock.cells]
     assert deleted in [grade_id(c) for c in shared.cells]
     assert "学生改掉了题目" not in [c.source for c in shared.cells]
+
+
+def test_a_cell_put_back_has_an_id_so_writing_the_notebook_warns_nothing(course):
+    add_submission(course, "s1")
+    nb, deleted = _tampered(course)
+    out = run_shared(course, SharedOverwriteCells(), nb, "s1")
+    back = next(c for c in out.cells if grade_id(c) == deleted)
+    assert back.get("id") and len({c.id for c in out.cells}) == len(out.cells)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MissingIDFieldWarning)
+        nbformat.validate(nbformat.reads(nbformat.writes(out), as_version=4))
 
 
 def test_deleted_cells_come_back_by_default_and_not_when_configured_off(course):

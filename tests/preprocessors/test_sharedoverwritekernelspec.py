@@ -7,7 +7,7 @@ from nbgrader.preprocessors import OverwriteKernelspec
 
 from autograder.preprocessors import RestoreKernelspec, SharedOverwriteKernelspec
 
-from conftest import release_notebook
+from helpers import release_notebook
 from sharedrun import CH1, add_submission, as_notebook, run_shared, run_stock
 
 

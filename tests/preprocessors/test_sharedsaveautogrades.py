@@ -8,7 +8,7 @@ from nbgrader.preprocessors import SaveAutoGrades
 from autograder.grading.coursedir import course_gradebook
 from autograder.preprocessors import KernelFreeGrade, RecordGrades, SharedOverwriteCells, SharedSaveAutoGrades
 
-from conftest import fill, key_answers, release_notebook, scores
+from helpers import fill, key_answers, release_notebook, scores
 from sharedrun import CH1, add_submission, as_notebook, run_shared, run_stock
 
 

@@ -1,19 +1,11 @@
-"""Fixtures for the attack tests (helpers: tests/security/attacks.py and tests/helpers.py).
-
-This file is importable as ``conftest`` too, and test modules anywhere still do
-``from conftest import fill, …``: it re-exports both helper modules' names.
-"""
+"""Fixtures for the attack tests; their helpers are in tests/security/attacks.py and tests/helpers.py."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 import pytest
-from attacks import (CH1, COURSE_ID, HONEST, add_config, assert_honest_untouched, auto_scores,  # noqa: F401
-                     bank_questions, comments, expected_auto, gradebook, hand_in, honest_answers,
-                     honest_notebook, kit, nbgrader, students_in_gradebook, submit_honest)
-from helpers import (EXERCISES, FIXTURES, ROOT, copy_course, fill, grade_id, key_answers,  # noqa: F401
-                     release_notebook, scores, submit)
+from attacks import CH1, COURSE_ID, add_config, nbgrader
 
 
 @pytest.fixture

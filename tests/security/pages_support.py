@@ -1,4 +1,4 @@
-"""Helpers for the attacks that end in a page: payloads, a beacon, a formgrader server, Chromium.
+"""Helpers for the attacks that end in a page: payloads, a beacon, a formgrader server (Chromium: helpers.chromium).
 
 A payload "fires" when it sets ``window.__pwned`` or makes the browser
 request the beacon (a small HTTP server on 127.0.0.1 that records every
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import importlib.util
 import json
 import os
 import secrets
@@ -25,23 +24,11 @@ from autograder.grading.coursedir import quiet_nbgrader_warnings
 
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
 ASSIGNMENT = "ch1_telephone"
 BIN = Path(sys.executable).parent
 
 
-def kit_conftest():
-    """tests/conftest.py as a module (by path: another conftest may shadow the name)."""
-    spec = importlib.util.spec_from_file_location("kit_tests_conftest", TESTS / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-kit = kit_conftest()
+import helpers as kit  # noqa: E402  (tests/helpers.py: the kit's course helpers, e.g. kit.submit)
 
 
 def free_port() -> int:
@@ -218,21 +205,6 @@ def formgrader(course: Path, home: Path):
                 break
             except subprocess.TimeoutExpired:
                 continue
-
-
-@contextlib.contextmanager
-def chromium():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: `make browser` (or apt-get install chromium) installs it")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def visit(browser, url: str, settle_ms: int = 2500) -> list:

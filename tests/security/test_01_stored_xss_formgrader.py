@@ -15,7 +15,8 @@ import shutil
 
 import pytest
 
-from pages_support import (ASSIGNMENT, HONEST_TEXT, Beacon, attack_notebook, chromium, formgrader, honest_notebook,
+from helpers import chromium
+from pages_support import (ASSIGNMENT, HONEST_TEXT, Beacon, attack_notebook, formgrader, honest_notebook,
                            kit, kit_grade, nbgrader, old_config, submission_ids, visit)
 
 

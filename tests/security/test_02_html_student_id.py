@@ -11,9 +11,8 @@ import csv
 
 import pytest
 
-from helpers import off_policy_lines
-from conftest import (CH1, HONEST, assert_honest_untouched, hand_in, honest_notebook, key_answers, kit, nbgrader,
-                      release_notebook, fill, students_in_gradebook)
+from attacks import CH1, HONEST, assert_honest_untouched, hand_in, honest_notebook, kit, nbgrader, students_in_gradebook
+from helpers import key_answers, release_notebook, fill, off_policy_lines
 
 pytestmark = pytest.mark.slow
 

@@ -12,9 +12,9 @@ import os
 
 import pytest
 
-from helpers import off_policy_lines
-from conftest import (CH1, EXERCISES, assert_honest_untouched, auto_scores, comments, hand_in, honest_notebook,
-                      key_answers, kit, nbgrader, release_notebook, fill, submit, submit_honest, HONEST)
+from attacks import (CH1, assert_honest_untouched, auto_scores, comments, hand_in, honest_notebook, kit, nbgrader,
+                     submit_honest, HONEST)
+from helpers import EXERCISES, key_answers, release_notebook, fill, off_policy_lines, submit
 
 from autograder.grading.grader import UNREADABLE, grade_course
 

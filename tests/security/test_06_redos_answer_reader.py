@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from conftest import CH1, assert_honest_untouched, auto_scores, bank_questions, fill, release_notebook, submit, submit_honest
+from attacks import CH1, assert_honest_untouched, auto_scores, bank_questions, submit_honest
+from helpers import fill, release_notebook, submit
 
 from autograder.grading.answers import find_answer, read_assignment
 from autograder.grading.core import grade_question

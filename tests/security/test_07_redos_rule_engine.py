@@ -106,7 +106,7 @@ def test_a_rewrite_answer_over_the_cap_fails_with_a_clear_message_at_once():
 
 
 def test_a_course_grades_the_attack_submission_quickly_and_scores_others_normally(course):
-    from conftest import EXERCISES, fill, key_answers, release_notebook, scores, submit
+    from helpers import EXERCISES, fill, key_answers, release_notebook, scores, submit
 
     from autograder.questionbank.load import load_bank
     from autograder.grading.grader import grade_course

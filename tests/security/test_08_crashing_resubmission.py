@@ -14,8 +14,8 @@ import json
 
 import pytest
 
-from conftest import (CH1, assert_honest_untouched, auto_scores, bank_questions, comments, fill, gradebook, grade_id,
-                      key_answers, kit, release_notebook, submit, submit_honest)
+from attacks import CH1, assert_honest_untouched, auto_scores, bank_questions, comments, gradebook, kit, submit_honest
+from helpers import fill, grade_id, key_answers, release_notebook, submit
 
 from autograder.grading.grader import UNREADABLE, grade_course
 

@@ -15,7 +15,7 @@ from autograder import check
 from autograder.engine import engine
 from autograder.questionbank.load import load_bank
 
-from conftest import EXERCISES
+from helpers import EXERCISES
 
 CHAPTERS = load_bank(EXERCISES / "bank")
 REWRITES = [q for ch in CHAPTERS for q in ch.questions if q.type == "rewrite"]
@@ -70,7 +70,7 @@ def test_a_good_answer_with_one_borrowed_phrase_still_passes(text, key):
 
 
 def test_the_kit_grader_scores_the_universal_answer_zero_in_every_rewrite_box(course):
-    from conftest import fill, key_answers, release_notebook, scores, submit
+    from helpers import fill, key_answers, release_notebook, scores, submit
 
     from autograder.grading.grader import grade_course
 

@@ -65,7 +65,7 @@ def test_ordinary_answers_with_separators_still_pass(text):
 
 
 def test_a_course_grades_an_evasive_rewrite_as_a_taboo(course):
-    from conftest import EXERCISES, fill, key_answers, release_notebook, scores, submit
+    from helpers import EXERCISES, fill, key_answers, release_notebook, scores, submit
 
     from autograder.questionbank.load import load_bank
     from autograder.grading.grader import grade_course

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from conftest import CH1, assert_honest_untouched, auto_scores, comments, kit, submit_honest
+from attacks import CH1, assert_honest_untouched, auto_scores, comments, kit, submit_honest
 
 from autograder.grading.grader import UNREADABLE
 

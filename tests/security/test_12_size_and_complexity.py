@@ -9,8 +9,8 @@ the class always finishes.
 from __future__ import annotations
 
 
-from conftest import (CH1, add_config, grade_id, assert_honest_untouched, auto_scores, bank_questions, comments, fill,
-                      key_answers, release_notebook, submit, submit_honest)
+from attacks import CH1, add_config, assert_honest_untouched, auto_scores, bank_questions, comments, submit_honest
+from helpers import grade_id, fill, key_answers, release_notebook, submit
 
 from autograder.grading import answers
 from autograder.grading.grader import UNREADABLE, grade_course

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import (CH1, add_config, assert_honest_untouched, comments, fill, gradebook, key_answers, nbgrader,
-                      release_notebook, submit, submit_honest)
+from attacks import CH1, add_config, assert_honest_untouched, comments, gradebook, nbgrader, submit_honest
+from helpers import fill, key_answers, release_notebook, submit
 
 from autograder.grading.grader import UNREADABLE, grade_course
 

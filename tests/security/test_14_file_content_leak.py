@@ -11,7 +11,8 @@ import os
 
 import pytest
 
-from conftest import CH1, assert_honest_untouched, comments, kit, submit, submit_honest
+from attacks import CH1, assert_honest_untouched, comments, kit, submit_honest
+from helpers import submit
 
 pytestmark = pytest.mark.slow
 

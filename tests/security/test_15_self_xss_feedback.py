@@ -12,7 +12,8 @@ import shutil
 
 import pytest
 
-from pages_support import (ASSIGNMENT, HONEST_TEXT, Beacon, attack_notebook, chromium, honest_notebook, kit,
+from helpers import chromium
+from pages_support import (ASSIGNMENT, HONEST_TEXT, Beacon, attack_notebook, honest_notebook, kit,
                            kit_grade, nbgrader, old_config, visit)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.nbgrader]

@@ -11,8 +11,8 @@ import unicodedata
 
 import pytest
 
-from conftest import (CH1, assert_honest_untouched, bank_questions, fill, gradebook, key_answers, kit,
-                      release_notebook, submit, submit_honest)
+from attacks import CH1, assert_honest_untouched, bank_questions, gradebook, kit, submit_honest
+from helpers import fill, key_answers, release_notebook, submit
 
 from autograder.terminal import printable
 

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from conftest import (CH1, assert_honest_untouched, auto_scores, bank_questions, fill, key_answers, kit,
-                      release_notebook, submit, submit_honest)
+from attacks import CH1, assert_honest_untouched, auto_scores, bank_questions, kit, submit_honest
+from helpers import fill, key_answers, release_notebook, submit
 
 from autograder.grading.answers import parse_choice
 from autograder.grading.grader import grade_course
