@@ -108,9 +108,9 @@ def test_an_unknown_phase_in_the_set_is_reported_with_the_call(tmp_path):
 def test_reusing_the_turn_checks_changes_no_finding(report, monkeypatch):
     """Call-level rules take a requirement's presence from the turn's own check
     when the turn is in that scenario; looking it up afresh finds the same."""
-    from autograder.engine import callrules
+    from autograder.engine import callview
 
     before = {j.call.id: [(f.rule, f.turn) for f in j.result.findings] for j in report.judged}
-    monkeypatch.setattr(callrules, "_met", lambda result, phase: None)
+    monkeypatch.setattr(callview, "_met", lambda result, phase: None)
     fresh = evaluate_calls(CALLS)
     assert {j.call.id: [(f.rule, f.turn) for f in j.result.findings] for j in fresh.judged} == before
